@@ -1,0 +1,140 @@
+package dev.tandem.boot;
+
+import dev.tandem.auth.ApiKeys;
+import dev.tandem.auth.TokenService;
+import dev.tandem.config.TandemConfig;
+import dev.tandem.hub.Hub;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.session.SessionRegistry;
+import dev.tandem.session.SessionSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Builds Tandem's parts once per deployment from {@link TandemConfig} and shuts them down on
+ * undeploy. Transports and REST resources get the parts from here.
+ */
+@ApplicationScoped
+public class TandemRuntime {
+    private static final Logger LOG = Logger.getLogger(TandemRuntime.class.getName());
+
+    private TandemConfig config;
+    private FrameCodec codec;
+    private Hub hub;
+    private TokenService tokens;
+    private ApiKeys apiKeys;
+    private SessionRegistry sessions;
+    private ExecutorService writer;
+    private ScheduledExecutorService timer;
+
+    @PostConstruct
+    void start() {
+        config = TandemConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        codec = new FrameCodec(config.maxFrameBytes());
+        hub = new Hub(config, codec, clock);
+        tokens = TokenService.fromSecret(tokenSecret(config), config.tokenKeyId(), clock);
+        apiKeys = new ApiKeys(apiKey(config));
+        writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
+        timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
+        sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, codec, tokens, timer, clock);
+        LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
+                + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
+    }
+
+    /** Creates the runtime when the application starts rather than on the first request. */
+    void eagerStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        hub();
+    }
+
+    @PreDestroy
+    void stop() {
+        sessions.shutdown();
+        timer.shutdownNow();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.shutdownNow();
+        try {
+            codec.close();
+        } catch (Exception e) {
+            LOG.fine(() -> "closing codec: " + e);
+        }
+    }
+
+    public TandemConfig config() {
+        return config;
+    }
+
+    public FrameCodec codec() {
+        return codec;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    private static String apiKey(TandemConfig config) {
+        if (config.apiKey() != null) {
+            return config.apiKey();
+        }
+        String generated = randomHex(24);
+        LOG.warning("No tandem.apiKey / TANDEM_API_KEY configured; generated API key for this run: " + generated);
+        return generated;
+    }
+
+    private static String tokenSecret(TandemConfig config) {
+        if (config.tokenSecret() != null) {
+            if (config.tokenSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
+                throw new IllegalStateException("tandem.tokenSecret must be at least 32 bytes");
+            }
+            return config.tokenSecret();
+        }
+        LOG.warning("No tandem.tokenSecret / TANDEM_TOKEN_SECRET configured; join tokens are valid until restart only");
+        return randomHex(32);
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tandem.hub;
+
+import dev.tandem.config.TandemConfig;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.protocol.Frames;
+import dev.tandem.protocol.TopicName;
+import jakarta.json.JsonValue;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** All topics of this node. Topics are created on first use with a fresh epoch. Thread-safe. */
+public final class Hub {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TandemConfig config;
+    private final FrameCodec codec;
+    private final Clock clock;
+    private final ConcurrentMap<TopicName, Topic> topics = new ConcurrentHashMap<>();
+
+    public Hub(TandemConfig config, FrameCodec codec, Clock clock) {
+        this.config = config;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /** Appends an event and fans it out; {@code to} limits full delivery to those identities (null: everybody). */
+    public Frames.Position publish(TopicName name, JsonValue data, String from, Set<String> to) {
+        return topic(name).publish(data, from, to == null ? null : Set.copyOf(to), clock.millis());
+    }
+
+    public SubscribeOutcome subscribe(TopicName name, Subscriber subscriber, Frames.Position since, String requestId) {
+        return topic(name).subscribe(subscriber, since, requestId);
+    }
+
+    public void unsubscribe(TopicName name, String subscriberKey) {
+        Topic topic = topics.get(name);
+        if (topic != null) {
+            topic.unsubscribe(subscriberKey);
+        }
+    }
+
+    public HistoryPage history(TopicName name, long sinceSeq, int limit) {
+        return topic(name).history(sinceSeq, limit);
+    }
+
+    public int subscriberCount(TopicName name) {
+        Topic topic = topics.get(name);
+        return topic == null ? 0 : topic.subscriberCount();
+    }
+
+    public int topicCount() {
+        return topics.size();
+    }
+
+    public ChannelKind kindOf(String channel) {
+        return config.stateChannels().contains(channel) ? ChannelKind.STATE : ChannelKind.LOG;
+    }
+
+    private Topic topic(TopicName name) {
+        return topics.computeIfAbsent(name, n -> new Topic(n, newEpoch(), kindOf(n.channel()),
+                config.historySizeFor(n.channel()), config.snapshotEvents(), codec));
+    }
+
+    private static String newEpoch() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

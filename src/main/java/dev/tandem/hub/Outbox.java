@@ -1,0 +1,395 @@
+package dev.tandem.hub;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The frames waiting for one session's connection, in two lanes.
+ * <ul>
+ *   <li>Reliable: every frame gets a position (1, 2, 3...) and is written in order. It is bounded by
+ *   frames and bytes waiting to be written; past either bound the outbox overflows, takes no more frames
+ *   and tells its {@link Listener}. The last {@code replayFrames} written frames are kept, so a client
+ *   that lost its connection resumes from the last position it saw.</li>
+ *   <li>Lossy: the latest frame per key (cursors, presence, heartbeats) is written only when no
+ *   reliable frame is waiting, so it can never delay reliable traffic.</li>
+ * </ul>
+ * Writes happen on the writer executor, one at a time, never under a lock held by a publisher.
+ */
+public final class Outbox {
+
+    /** The transport side: starts a write and completes when it is done. */
+    public interface Sink {
+        /** {@code position} is the resume position after this frame, or -1 for lossy frames (no position). */
+        CompletionStage<?> write(String text, long position);
+    }
+
+    /** Told (outside any lock) when the outbox overflows or a sink fails. */
+    public interface Listener {
+        void onOverflow();
+
+        void onSinkFailed(Sink sink, Throwable error);
+    }
+
+    private record Entry(long position, String text, int bytes) {
+    }
+
+    private static final int MAX_LOSSY_KEYS = 256;
+
+    private final int maxFrames;
+    private final long maxBytes;
+    private final int replayFrames;
+    private final Executor writer;
+    private final Listener listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Entry> pending = new ArrayDeque<>(4);
+    private final ArrayDeque<Entry> written = new ArrayDeque<>(4);
+    private Map<String, String> lossy;
+    private long nextPosition = 1;
+    private long pendingBytes;
+    private Sink sink;
+    private String greeting;
+    private long greetingPosition;
+    private String farewell;
+    private Runnable afterFarewell;
+    private boolean draining;
+    private boolean overflowed;
+
+    public Outbox(int maxFrames, long maxBytes, int replayFrames, Executor writer, Listener listener) {
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+        this.replayFrames = replayFrames;
+        this.writer = writer;
+        this.listener = listener;
+    }
+
+    /** Queues a reliable frame; returns its position, or 0 when the outbox has overflowed and dropped it. */
+    public long offer(String text, int bytes) {
+        boolean overflowNow = false;
+        boolean start;
+        long position;
+        lock.lock();
+        try {
+            if (overflowed) {
+                return 0;
+            }
+            position = nextPosition++;
+            pending.addLast(new Entry(position, text, bytes));
+            pendingBytes += bytes;
+            if (pending.size() > maxFrames || pendingBytes > maxBytes) {
+                overflowed = true;
+                overflowNow = true;
+            }
+            start = startDrainLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (overflowNow) {
+            listener.onOverflow();
+        } else if (start) {
+            writer.execute(this::drain);
+        }
+        return position;
+    }
+
+    /** Replaces the lossy frame under {@code key}; dropped silently when too many keys are waiting. */
+    public void offerLossy(String key, String text) {
+        boolean start;
+        lock.lock();
+        try {
+            if (lossy == null) {
+                lossy = new LinkedHashMap<>();
+            }
+            if (lossy.size() >= MAX_LOSSY_KEYS && !lossy.containsKey(key)) {
+                return;
+            }
+            lossy.put(key, text);
+            start = startDrainLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            writer.execute(this::drain);
+        }
+    }
+
+    /**
+     * Starts writing to {@code newSink}: first {@code greetingText} (not queued, written with
+     * {@code greetingPosition}), then from the first unwritten frame.
+     */
+    public void attach(Sink newSink, String greetingText, long greetingPosition) {
+        boolean start;
+        lock.lock();
+        try {
+            sink = newSink;
+            greeting = greetingText;
+            this.greetingPosition = greetingPosition;
+            start = startDrainLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            writer.execute(this::drain);
+        }
+    }
+
+    /**
+     * Rewinds so the next frame written is the one after {@code lastSeen}. Returns false, changing
+     * nothing, when frames after it are no longer kept.
+     */
+    public boolean rewindTo(long lastSeen) {
+        lock.lock();
+        try {
+            long newest = nextPosition - 1;
+            long oldestKept = !written.isEmpty() ? written.peekFirst().position()
+                    : !pending.isEmpty() ? pending.peekFirst().position() : nextPosition;
+            if (lastSeen > newest || lastSeen + 1 < oldestKept) {
+                return false;
+            }
+            while (!written.isEmpty() && written.peekLast().position() > lastSeen) {
+                Entry entry = written.pollLast();
+                pending.addFirst(entry);
+                pendingBytes += entry.bytes();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code text} to {@code target} as soon as the write in flight (if any) is done, ahead of
+     * queued frames, then detaches it and runs {@code after}. Queued frames stay for a resume.
+     */
+    public void finish(Sink target, String text, Runnable after) {
+        boolean start;
+        lock.lock();
+        try {
+            if (sink != target) {
+                start = false;
+                after.run();
+            } else {
+                farewell = text;
+                afterFarewell = after;
+                start = startDrainLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            writer.execute(this::drain);
+        }
+    }
+
+    /** Drops every queued and kept frame; positions continue from where they were. */
+    public void discardQueued() {
+        lock.lock();
+        try {
+            pending.clear();
+            written.clear();
+            pendingBytes = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Position of the oldest frame still waiting to be written, or of the next frame when none waits. */
+    public long firstQueuedPosition() {
+        lock.lock();
+        try {
+            return pending.isEmpty() ? nextPosition : pending.peekFirst().position();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops writing; frames stay queued for a later {@link #attach}. */
+    public void detach(Sink oldSink) {
+        lock.lock();
+        try {
+            if (sink == oldSink) {
+                sink = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Accepts frames again after an overflow; the caller re-establishes what was dropped. */
+    public void clearOverflow() {
+        lock.lock();
+        try {
+            overflowed = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isOverflowed() {
+        lock.lock();
+        try {
+            return overflowed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Position of the newest reliable frame queued (0 before the first). */
+    public long lastPosition() {
+        lock.lock();
+        try {
+            return nextPosition - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int pendingFrames() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean startDrainLocked() {
+        if (draining || sink == null) {
+            return false;
+        }
+        draining = true;
+        return true;
+    }
+
+    private void drain() {
+        while (true) {
+            Sink target;
+            String text;
+            long position;
+            boolean reliable = false;
+            lock.lock();
+            try {
+                target = sink;
+                if (target == null) {
+                    draining = false;
+                    return;
+                }
+                if (farewell != null) {
+                    String farewellText = farewell;
+                    Runnable after = afterFarewell;
+                    farewell = null;
+                    afterFarewell = null;
+                    sink = null;
+                    draining = false;
+                    lock.unlock();
+                    try {
+                        target.write(farewellText, -1).whenComplete((ignored, error) -> after.run());
+                    } catch (RuntimeException e) {
+                        after.run();
+                    } finally {
+                        lock.lock();
+                    }
+                    return;
+                }
+                if (greeting != null) {
+                    text = greeting;
+                    position = greetingPosition;
+                    greeting = null;
+                } else if (!pending.isEmpty()) {
+                    Entry entry = pending.peekFirst();
+                    text = entry.text();
+                    position = entry.position();
+                    reliable = true;
+                } else if (lossy != null && !lossy.isEmpty()) {
+                    Iterator<String> first = lossy.values().iterator();
+                    text = first.next();
+                    first.remove();
+                    position = -1;
+                } else {
+                    draining = false;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            final long writtenPosition = reliable ? position : 0;
+            CompletionStage<?> stage;
+            try {
+                stage = target.write(text, position);
+            } catch (RuntimeException e) {
+                failed(target, e);
+                return;
+            }
+            if (isDoneNormally(stage)) {
+                if (!completed(target, writtenPosition)) {
+                    return;
+                }
+                continue;
+            }
+            stage.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    failed(target, error);
+                } else if (completed(target, writtenPosition)) {
+                    writer.execute(this::drain);
+                }
+            });
+            return;
+        }
+    }
+
+    /** Records a finished write; false when the sink was replaced meanwhile (the drain for it stops). */
+    private boolean completed(Sink target, long position) {
+        lock.lock();
+        try {
+            if (sink != target) {
+                // The connection was replaced meanwhile: keep draining for the new one, if any.
+                draining = sink != null;
+                return draining;
+            }
+            if (position > 0 && !pending.isEmpty() && pending.peekFirst().position() == position) {
+                Entry entry = pending.pollFirst();
+                pendingBytes -= entry.bytes();
+                written.addLast(entry);
+                while (written.size() > replayFrames) {
+                    written.pollFirst();
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failed(Sink target, Throwable error) {
+        boolean current;
+        boolean continueForNewSink;
+        lock.lock();
+        try {
+            current = sink == target;
+            if (current) {
+                sink = null;
+            }
+            continueForNewSink = sink != null;
+            draining = continueForNewSink;
+        } finally {
+            lock.unlock();
+        }
+        if (current) {
+            listener.onSinkFailed(target, error);
+        } else if (continueForNewSink) {
+            writer.execute(this::drain);
+        }
+    }
+
+    private static boolean isDoneNormally(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> future) {
+            return future.isDone() && !future.isCompletedExceptionally();
+        }
+        return false;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tandem.hub;
+
+/** What a topic fans out to: one session. {@link #deliver} must never block. */
+public interface Subscriber {
+    /** Unique per session; a topic holds at most one subscription per key. */
+    String key();
+
+    /** The identity events addressed with {@code to} are matched against. */
+    String identity();
+
+    /** Queues a reliable frame. Called under the topic's lock, so it must be quick and non-blocking. */
+    void deliver(Outgoing frame);
+}

@@ -1,0 +1,297 @@
+package dev.tandem.session;
+
+import dev.tandem.auth.Principal;
+import dev.tandem.hub.Hub;
+import dev.tandem.hub.Outbox;
+import dev.tandem.hub.Outgoing;
+import dev.tandem.hub.Subscriber;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.Frame;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.protocol.Frames;
+import dev.tandem.protocol.ProtocolException;
+import dev.tandem.protocol.TopicName;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client's session: identity, subscriptions with their positions, and the outbox. It outlives a
+ * dropped connection for the configured TTL, so the client resumes where it stopped.
+ */
+public final class ClientSession implements Subscriber, Outbox.Listener {
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    private final String id;
+    private final SessionRegistry registry;
+    private final Hub hub;
+    private final FrameCodec codec;
+    private final Outbox outbox;
+    /** Topic → the position of the last event queued to this session (null until the first). */
+    private final Map<String, Frames.Position> subscriptions = new ConcurrentHashMap<>();
+    private final Object attachLock = new Object();
+    private volatile Principal principal;
+    private volatile Connection connection;
+
+    ClientSession(String id, Principal principal, SessionRegistry registry, Hub hub, FrameCodec codec,
+                  SessionSettings settings) {
+        this.id = id;
+        this.principal = principal;
+        this.registry = registry;
+        this.hub = hub;
+        this.codec = codec;
+        this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
+                settings.writer(), this);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public String key() {
+        return id;
+    }
+
+    @Override
+    public String identity() {
+        return principal.identity();
+    }
+
+    public boolean attached() {
+        return connection != null;
+    }
+
+    /** Decodes and handles one frame from the client; every failure becomes an error frame. */
+    public void receive(String text) {
+        Frame.Request request;
+        try {
+            request = codec.decode(text);
+        } catch (ProtocolException e) {
+            reply(e.toFrame());
+            return;
+        }
+        handle(request);
+    }
+
+    /** Handles a POSTed body: one frame, or an array of frames handled in order. */
+    public void receive(JsonValue body) {
+        if (body instanceof JsonArray frames) {
+            frames.forEach(this::receiveParsed);
+        } else {
+            receiveParsed(body);
+        }
+    }
+
+    private void receiveParsed(JsonValue value) {
+        try {
+            handle(codec.decode(value));
+        } catch (ProtocolException e) {
+            reply(e.toFrame());
+        }
+    }
+
+    void handle(Frame.Request request) {
+        try {
+            if (request instanceof Frames.Subscribe subscribe) {
+                subscribe(subscribe);
+            } else if (request instanceof Frames.Unsubscribe unsubscribe) {
+                unsubscribe(unsubscribe);
+            } else if (request instanceof Frames.Publish publish) {
+                publish(publish);
+            } else if (request instanceof Frames.Ping ping) {
+                reply(new Frames.Pong(ping.id(), ping.ts()));
+            } else if (request instanceof Frames.Hello) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "this connection is already authenticated");
+            }
+            // A pong needs no answer.
+        } catch (ProtocolException e) {
+            reply(e.withRequestId(request.id()).toFrame());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "session " + id + ": " + request.getClass().getSimpleName() + " failed", e);
+            reply(new Frames.Error(request.id(), ErrorCode.INTERNAL.wire(), "internal error"));
+        }
+    }
+
+    private void subscribe(Frames.Subscribe request) {
+        TopicName topic = TopicName.parse(request.topic());
+        requireRead(topic.room());
+        if (!subscriptions.containsKey(topic.toString()) && subscriptions.size() >= registry.settings().maxSubscriptions()) {
+            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+                    "at most " + registry.settings().maxSubscriptions() + " subscriptions per connection");
+        }
+        subscriptions.putIfAbsent(topic.toString(), Frames.Position.UNKNOWN);
+        hub.subscribe(topic, this, request.since(), request.id());
+    }
+
+    private void unsubscribe(Frames.Unsubscribe request) {
+        TopicName topic = TopicName.parse(request.topic());
+        hub.unsubscribe(topic, id);
+        subscriptions.remove(topic.toString());
+        reply(Frames.Ack.of(request.id()));
+    }
+
+    private void publish(Frames.Publish request) {
+        TopicName topic = TopicName.parse(request.topic());
+        requireWrite(topic.room());
+        Frames.Position at = hub.publish(topic, request.data(), principal.identity(),
+                request.to() == null ? null : new HashSet<>(request.to()));
+        reply(new Frames.Ack(request.id(), topic.toString(), at.epoch(), at.seq(), null));
+    }
+
+    private void requireRead(String room) {
+        if (!principal.canRead(room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant room " + room);
+        }
+    }
+
+    private void requireWrite(String room) {
+        requireRead(room);
+        if (!principal.canWrite(room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "role " + principal.role().wire() + " is read-only");
+        }
+    }
+
+    /** Queues a reply (ack, error, pong...) on the reliable lane. */
+    public void reply(Frame frame) {
+        String text = codec.encode(frame);
+        outbox.offer(text, FrameCodec.utf8Length(text));
+    }
+
+    /** Queues a frame on the lossy lane, replacing any frame still waiting under the same key. */
+    public void sendLossy(String key, Frame frame) {
+        outbox.offerLossy(key, codec.encode(frame));
+    }
+
+    @Override
+    public void deliver(Outgoing frame) {
+        long position = outbox.offer(frame.text(), frame.bytes());
+        if (position > 0 && frame.topic() != null) {
+            subscriptions.computeIfPresent(frame.topic(), (t, old) -> new Frames.Position(frame.epoch(), frame.seq()));
+        }
+    }
+
+    // --- connection lifecycle -------------------------------------------------------------------
+
+    /** Starts writing to a new connection, first the welcome, then everything queued. */
+    void attachNew(Connection newConnection, Frames.Welcome welcome) {
+        synchronized (attachLock) {
+            newConnection.bind(id);
+            connection = newConnection;
+            outbox.attach(newConnection, codec.encode(welcome), 0);
+        }
+    }
+
+    /**
+     * Moves the session to {@code newConnection}, continuing after position {@code lastSeen}. When the
+     * frames after it are gone, or the outbox overflowed meanwhile, every topic is re-subscribed from the
+     * last position queued, which replays the missing events or resets the topic.
+     */
+    void resume(Connection newConnection, long lastSeen, Principal refreshed, Frames.Welcome welcome) {
+        Connection previous;
+        synchronized (attachLock) {
+            previous = connection;
+            if (previous != null) {
+                outbox.detach(previous);
+            }
+            principal = refreshed;
+            boolean exact = outbox.rewindTo(lastSeen);
+            boolean overflowed = outbox.isOverflowed();
+            newConnection.bind(id);
+            connection = newConnection;
+            if (!exact) {
+                outbox.discardQueued();
+            }
+            if (!exact || overflowed) {
+                outbox.clearOverflow();
+                resubscribeAll(!exact);
+            }
+            outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
+        }
+        if (previous != null && previous != newConnection) {
+            previous.close(ErrorCode.REPLACED, "session resumed on another connection");
+        }
+    }
+
+    private void resubscribeAll(boolean clientPositionUnknown) {
+        subscriptions.forEach((topic, position) -> {
+            Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN : position;
+            hub.subscribe(TopicName.parse(topic), this, since, null);
+        });
+    }
+
+    /** The transport saw its connection end. */
+    public void connectionClosed(Connection closed) {
+        synchronized (attachLock) {
+            if (connection != closed) {
+                return;
+            }
+            connection = null;
+            outbox.detach(closed);
+        }
+        registry.detached(this);
+    }
+
+    @Override
+    public void onOverflow() {
+        // Called under a topic lock: leave the hub from another thread to keep lock order simple.
+        registry.settings().writer().execute(() -> {
+            subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            LOG.fine(() -> "session " + id + " is a slow consumer; closing its connection");
+            sayGoodbye(ErrorCode.SLOW_CONSUMER, "outbox overflow: the client reads too slowly", true);
+        });
+    }
+
+    @Override
+    public void onSinkFailed(Outbox.Sink sink, Throwable error) {
+        if (sink instanceof Connection failed) {
+            LOG.fine(() -> "session " + id + ": write failed: " + error);
+            connectionClosed(failed);
+            failed.close(ErrorCode.INTERNAL, "write failed");
+        }
+    }
+
+    /** Ends the session for good: leaves every topic and closes the connection. */
+    void end(ErrorCode code, String message) {
+        subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+        sayGoodbye(code, message, code == ErrorCode.SHUTDOWN);
+    }
+
+    /**
+     * Sends {@code bye} after the write in flight, then closes the connection; a connection that does
+     * not take the bye within the grace period is closed anyway. The session stays for a resume.
+     */
+    private void sayGoodbye(ErrorCode code, String message, boolean reconnect) {
+        Connection current;
+        synchronized (attachLock) {
+            current = connection;
+            connection = null;
+        }
+        if (current == null) {
+            return;
+        }
+        String bye = codec.encode(new Frames.Bye(code.wire(), message, reconnect));
+        Runnable close = () -> current.close(code, message);
+        outbox.finish(current, bye, close);
+        registry.afterGrace(close);
+        registry.detached(this);
+    }
+
+    void heartbeat(Frames.Ping ping) {
+        if (connection != null) {
+            outbox.offerLossy("ping", codec.encode(ping));
+        }
+    }
+
+    public int subscriptionCount() {
+        return subscriptions.size();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tandem.session;
+
+import dev.tandem.auth.Principal;
+import dev.tandem.auth.TokenService;
+import dev.tandem.hub.Hub;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.protocol.Frames;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sessions of this node: opens them from verified tokens, resumes them by position, expires them
+ * when they stay without a connection for the TTL, and sends heartbeats.
+ */
+public final class SessionRegistry {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SessionSettings settings;
+    private final Hub hub;
+    private final FrameCodec codec;
+    private final TokenService tokens;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> heartbeats;
+
+    public SessionRegistry(SessionSettings settings, Hub hub, FrameCodec codec, TokenService tokens,
+                           ScheduledExecutorService timer, Clock clock) {
+        this.settings = settings;
+        this.hub = hub;
+        this.codec = codec;
+        this.tokens = tokens;
+        this.timer = timer;
+        this.clock = clock;
+        long period = settings.heartbeat().toMillis();
+        this.heartbeats = timer.scheduleAtFixedRate(this::sendHeartbeats, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    public FrameCodec codec() {
+        return codec;
+    }
+
+    /**
+     * Verifies {@code token} and attaches {@code connection} to a session: the one named by
+     * {@code resume} ({@code <session>:<position>}) when it is still retained and belongs to the same
+     * identity, else a new one. Throws a {@link dev.tandem.protocol.ProtocolException} for a bad token.
+     */
+    public ClientSession open(String token, String resume, Connection connection, String requestId) {
+        Principal principal = tokens.verify(token);
+        ResumePoint point = ResumePoint.parse(resume);
+        if (point != null) {
+            ClientSession existing = sessions.get(point.sessionId());
+            if (existing != null && existing.identity().equals(principal.identity())) {
+                cancelExpiry(existing.id());
+                existing.resume(connection, point.position(), principal, welcome(requestId, existing, principal, true));
+                return existing;
+            }
+        }
+        ClientSession session = new ClientSession(newSessionId(), principal, this, hub, codec, settings);
+        sessions.put(session.id(), session);
+        session.attachNew(connection, welcome(requestId, session, principal, false));
+        return session;
+    }
+
+    /** Runs {@code action} after the grace period given to a connection to take its last frame. */
+    void afterGrace(Runnable action) {
+        timer.schedule(action, 2, TimeUnit.SECONDS);
+    }
+
+    public ClientSession find(String sessionId) {
+        return sessionId == null ? null : sessions.get(sessionId);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** A session lost its connection: it is kept for the TTL, then ended. */
+    void detached(ClientSession session) {
+        ScheduledFuture<?> expiry = timer.schedule(() -> expire(session), settings.ttl().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = expiries.put(session.id(), expiry);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void expire(ClientSession session) {
+        if (!session.attached() && sessions.remove(session.id(), session)) {
+            expiries.remove(session.id());
+            session.end(ErrorCode.SESSION_EXPIRED, "session expired");
+        }
+    }
+
+    private void cancelExpiry(String sessionId) {
+        ScheduledFuture<?> expiry = expiries.remove(sessionId);
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+    }
+
+    private Frames.Welcome welcome(String requestId, ClientSession session, Principal principal, boolean resumed) {
+        return new Frames.Welcome(requestId, session.id(), principal.identity(), principal.name(), principal.rooms(),
+                principal.role().wire(), resumed, settings.heartbeat().toMillis(), (long) codec.maxFrameBytes(),
+                principal.expiresAt().toEpochMilli());
+    }
+
+    private void sendHeartbeats() {
+        Frames.Ping ping = new Frames.Ping(null, clock.millis());
+        sessions.values().forEach(session -> session.heartbeat(ping));
+    }
+
+    /** Ends every session (undeploy, shutdown): clients are told to reconnect. */
+    public void shutdown() {
+        heartbeats.cancel(false);
+        sessions.values().forEach(session -> session.end(ErrorCode.SHUTDOWN, "server shutting down"));
+        sessions.clear();
+        expiries.values().forEach(expiry -> expiry.cancel(false));
+        expiries.clear();
+    }
+
+    private static String newSessionId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** {@code <session>:<position>}: the SSE event id and the {@code resume} of a hello frame. */
+    public record ResumePoint(String sessionId, long position) {
+        public static ResumePoint parse(String value) {
+            if (value == null) {
+                return null;
+            }
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0) {
+                return null;
+            }
+            try {
+                long position = Long.parseLong(value.substring(colon + 1));
+                return position < 0 ? null : new ResumePoint(value.substring(0, colon), position);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        public static String format(String sessionId, long position) {
+            return sessionId + ":" + position;
+        }
+    }
+}

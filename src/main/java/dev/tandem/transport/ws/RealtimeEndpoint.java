@@ -1,0 +1,69 @@
+package dev.tandem.transport.ws;
+
+import dev.tandem.boot.TandemRuntime;
+import dev.tandem.session.ConnectionHandler;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * WebSocket transport at {@code /api/realtime}: JSON text frames. The token comes as the
+ * {@code token} query parameter or in a {@code hello} frame; everything else is the session's job.
+ */
+@ServerEndpoint("/api/realtime")
+public class RealtimeEndpoint {
+    private static final Logger LOG = Logger.getLogger(RealtimeEndpoint.class.getName());
+    private static final String HANDLER = ConnectionHandler.class.getName();
+
+    @Inject
+    TandemRuntime runtime;
+
+    @OnOpen
+    public void open(Session session, EndpointConfig config) {
+        // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
+        // make the container close the connection with 1009 (message too big).
+        int limit = runtime.config().maxFrameBytes();
+        session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
+        ConnectionHandler handler = new ConnectionHandler(runtime.sessions(), new WsConnection(session));
+        session.getUserProperties().put(HANDLER, handler);
+        String token = first(session.getRequestParameterMap().get("token"));
+        if (token != null) {
+            handler.open(token, first(session.getRequestParameterMap().get("resume")));
+        }
+    }
+
+    @OnMessage
+    public void message(Session session, String text) {
+        handler(session).onText(text);
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        ConnectionHandler handler = handler(session);
+        if (handler != null) {
+            handler.onClosed();
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "websocket " + session.getId() + " failed", error);
+    }
+
+    private static ConnectionHandler handler(Session session) {
+        return (ConnectionHandler) session.getUserProperties().get(HANDLER);
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tandem.transport.ws;
+
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.session.Connection;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A JSR-356 session as a {@link Connection}: asynchronous sends, one in flight at a time. */
+final class WsConnection implements Connection {
+    private final Session session;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    WsConnection(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public CompletionStage<?> write(String text, long position) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!session.isOpen()) {
+            done.completeExceptionally(new IOException("websocket closed"));
+            return done;
+        }
+        session.getAsyncRemote().sendText(text, result -> {
+            if (result.isOK()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(result.getException());
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public void close(ErrorCode code, String message) {
+        if (!closed.compareAndSet(false, true) || !session.isOpen()) {
+            return;
+        }
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.closeCode()), code.wire()));
+        } catch (IOException | IllegalStateException e) {
+            // Already closing: nothing left to tell the client.
+        }
+    }
+
+    @Override
+    public boolean unidirectional() {
+        return false;
+    }
+}

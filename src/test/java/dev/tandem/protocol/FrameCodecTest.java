@@ -1,0 +1,92 @@
+package dev.tandem.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FrameCodecTest {
+    private static final FrameCodec codec = new FrameCodec(1024);
+
+    @AfterAll
+    static void close() throws Exception {
+        codec.close();
+    }
+
+    @Test
+    void decodesPublishWithArbitraryJsonData() {
+        var frame = codec.decode("{\"type\":\"publish\",\"id\":\"7\",\"topic\":\"r1/chat\","
+                + "\"data\":{\"text\":\"hi\",\"n\":[1,2]},\"to\":[\"bob\"]}");
+        var publish = assertInstanceOf(Frames.Publish.class, frame);
+        assertEquals("7", publish.id());
+        assertEquals("r1/chat", publish.topic());
+        assertEquals(Json.createObjectBuilder().add("text", "hi")
+                .add("n", Json.createArrayBuilder().add(1).add(2)).build(), publish.data());
+        assertEquals(List.of("bob"), publish.to());
+    }
+
+    @Test
+    void decodesSubscribeWithSince() {
+        var frame = (Frames.Subscribe) codec.decode(
+                "{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\",\"since\":{\"epoch\":\"e1\",\"seq\":41}}");
+        assertEquals(new Frames.Position("e1", 41L), frame.since());
+    }
+
+    @Test
+    void encodesRepliesWithTypeFirstAndWithoutNulls() {
+        String text = codec.encode(new Frames.Event("r1/chat", "e1", 3L,
+                Json.createValue("x"), "alice", 10L, null));
+        assertTrue(text.startsWith("{\"type\":\"event\""), text);
+        assertEquals("{\"type\":\"event\",\"data\":\"x\",\"epoch\":\"e1\",\"from\":\"alice\",\"seq\":3,"
+                + "\"topic\":\"r1/chat\",\"ts\":10}", text);
+        assertEquals("{\"type\":\"ack\",\"id\":\"9\"}", codec.encode(Frames.Ack.of("9")));
+        assertEquals("{\"type\":\"ping\",\"ts\":5}", codec.encode(new Frames.Ping(null, 5L)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "not json at all                                      | bad_request  |",
+            "[1,2]                                                | bad_request  |",
+            "{\"id\":\"4\"}                                        | bad_request  | 4",
+            "{\"type\":\"teleport\",\"id\":\"5\"}                   | unknown_type | 5",
+            "{\"type\":7,\"id\":\"6\"}                              | bad_request  | 6",
+            "{\"type\":\"publish\",\"id\":\"8\",\"topic\":\"r1/chat\"} | bad_request | 8",
+            "{\"type\":\"publish\",\"id\":\"9\",\"topic\":5,\"data\":1} | bad_request | 9",
+            "{\"type\":\"publish\",\"id\":\"a\",\"topic\":\"r1/chat\",\"data\":1,\"to\":[1]} | bad_request | a",
+            "{\"type\":\"subscribe\",\"id\":\"b\",\"topic\":\"../r2/chat\"} | bad_request | b",
+            "{\"type\":\"subscribe\",\"id\":\"c\",\"topic\":\"r1/*\"}      | bad_request | c",
+            "{\"type\":\"subscribe\",\"id\":\"d\",\"topic\":\"r\u0456/chat\"} | bad_request | d",
+            "{\"type\":\"subscribe\",\"id\":\"e\",\"topic\":\"r1/chat\",\"since\":{\"seq\":\"x\"}} | bad_request | e",
+            "{\"type\":\"subscribe\",\"topic\":\"r1/chat\"}             | bad_request |",
+            "{\"type\":\"subscribe\",\"id\":5,\"topic\":\"r1/chat\"}      | bad_request |",
+    })
+    void rejectsBadFramesWithTypedCodes(String text, String code, String id) {
+        var error = assertThrows(ProtocolException.class, () -> codec.decode(text));
+        assertEquals(code, error.code().wire(), error.getMessage());
+        assertEquals(id, error.requestId());
+    }
+
+    @Test
+    void rejectsOversizedFramesAndKeepsTheirLeadingId() {
+        String big = "{\"id\":\"big\",\"type\":\"publish\",\"topic\":\"r1/chat\",\"data\":\"" + "x".repeat(2000) + "\"}";
+        var error = assertThrows(ProtocolException.class, () -> codec.decode(big));
+        assertEquals(ErrorCode.TOO_LARGE, error.code());
+        assertEquals("big", error.requestId());
+    }
+
+    @Test
+    void countsMultiByteCharactersAgainstTheLimit() {
+        String text = "{\"type\":\"ping\",\"id\":\"" + "\u00e9".repeat(600) + "\"}";
+        var error = assertThrows(ProtocolException.class, () -> codec.decode(text));
+        assertEquals(ErrorCode.TOO_LARGE, error.code());
+        assertNull(error.requestId());
+    }
+}
