@@ -1,0 +1,95 @@
+package dev.tandem.api;
+
+import static dev.tandem.protocol.JsonSupport.JSON;
+
+import dev.tandem.boot.TandemRuntime;
+import dev.tandem.hub.HistoryPage;
+import dev.tandem.hub.StoredEvent;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.Frames;
+import dev.tandem.protocol.ProtocolException;
+import dev.tandem.protocol.TopicName;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Server-side publishing and history of a topic, for holders of the API key:
+ * {@code POST|GET /api/v1/rooms/{room}/channels/{channel}/events}.
+ */
+@Path("v1/rooms/{room}/channels/{channel}/events")
+@RequestScoped
+public class EventsResource {
+    private static final int MAX_PAGE = 1000;
+
+    @Inject
+    TandemRuntime runtime;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publish(@PathParam("room") String room, @PathParam("channel") String channel,
+                            @HeaderParam("Authorization") String authorization,
+                            @HeaderParam("X-Api-Key") String apiKey, String body) {
+        runtime.apiKeys().require(authorization, apiKey);
+        TopicName topic = new TopicName(room, channel);
+        JsonObject request = JsonBodies.object(body);
+        JsonValue data = request.get("data");
+        if (data == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "data is required");
+        }
+        List<String> to = JsonBodies.optionalStrings(request, "to");
+        String from = JsonBodies.optionalString(request, "from");
+        Frames.Position at = runtime.hub().publish(topic, data, from == null ? "server" : from,
+                to == null ? null : new HashSet<>(to));
+        String response = JSON.createObjectBuilder()
+                .add("topic", topic.toString()).add("epoch", at.epoch()).add("seq", at.seq())
+                .build().toString();
+        return Response.status(Response.Status.CREATED).entity(response).build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String history(@PathParam("room") String room, @PathParam("channel") String channel,
+                          @HeaderParam("Authorization") String authorization, @HeaderParam("X-Api-Key") String apiKey,
+                          @QueryParam("since") @DefaultValue("0") long since,
+                          @QueryParam("limit") @DefaultValue("100") int limit) {
+        runtime.apiKeys().require(authorization, apiKey);
+        if (since < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "since must be >= 0 and limit within 1.." + MAX_PAGE);
+        }
+        HistoryPage page = runtime.hub().history(new TopicName(room, channel), since, limit);
+        JsonArrayBuilder events = JSON.createArrayBuilder();
+        for (StoredEvent event : page.events()) {
+            var item = JSON.createObjectBuilder().add("seq", event.seq()).add("data", event.data()).add("ts", event.ts());
+            if (event.from() != null) {
+                item.add("from", event.from());
+            }
+            if (event.to() != null) {
+                var recipients = JSON.createArrayBuilder();
+                event.to().forEach(recipients::add);
+                item.add("to", recipients);
+            }
+            events.add(item);
+        }
+        return JSON.createObjectBuilder()
+                .add("topic", page.topic()).add("epoch", page.epoch()).add("seq", page.seq())
+                .add("complete", page.complete()).add("events", events)
+                .build().toString();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tandem.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    /** A sink whose writes complete only when the test says so (a client that reads when told to). */
+    static final class ManualSink implements Outbox.Sink {
+        final List<String> written = new ArrayList<>();
+        final List<Long> positions = new ArrayList<>();
+        CompletableFuture<Void> inFlight;
+        boolean autoComplete;
+
+        @Override
+        public synchronized CompletionStage<?> write(String text, long position) {
+            written.add(text);
+            positions.add(position);
+            if (autoComplete) {
+                return CompletableFuture.completedFuture(null);
+            }
+            inFlight = new CompletableFuture<>();
+            return inFlight;
+        }
+
+        void completeOne() {
+            CompletableFuture<Void> current;
+            synchronized (this) {
+                current = inFlight;
+                inFlight = null;
+            }
+            current.complete(null);
+        }
+    }
+
+    static final class CountingListener implements Outbox.Listener {
+        final AtomicInteger overflows = new AtomicInteger();
+
+        @Override
+        public void onOverflow() {
+            overflows.incrementAndGet();
+        }
+
+        @Override
+        public void onSinkFailed(Outbox.Sink sink, Throwable error) {
+        }
+    }
+
+    private static Outbox outbox(int maxFrames, long maxBytes, CountingListener listener) {
+        return new Outbox(maxFrames, maxBytes, 100, Runnable::run, listener);
+    }
+
+    @Test
+    void writesReliableFramesInOrderOneAtATime() {
+        var sink = new ManualSink();
+        var outbox = outbox(10, 10_000, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        outbox.offer("a", 1);
+        outbox.offer("b", 1);
+        assertEquals(List.of("hello"), sink.written);
+        sink.completeOne();
+        assertEquals(List.of("hello", "a"), sink.written);
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("hello", "a", "b"), sink.written);
+        assertEquals(List.of(0L, 1L, 2L), sink.positions);
+    }
+
+    @Test
+    void overflowsPastTheFrameBoundAndDropsLaterFrames() {
+        var listener = new CountingListener();
+        var sink = new ManualSink();
+        var outbox = outbox(3, 10_000, listener);
+        outbox.attach(sink, "hello", 0);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(outbox.offer("f" + i, 2) > 0);
+        }
+        assertEquals(0, listener.overflows.get());
+        outbox.offer("f3", 2);
+        assertEquals(1, listener.overflows.get());
+        assertEquals(0, outbox.offer("f4", 2), "frames after an overflow are refused");
+        assertEquals(1, listener.overflows.get(), "overflow is reported once");
+        assertTrue(outbox.isOverflowed());
+    }
+
+    @Test
+    void overflowsPastTheByteBound() {
+        var listener = new CountingListener();
+        var outbox = outbox(1000, 100, listener);
+        outbox.attach(new ManualSink(), "hello", 0);
+        outbox.offer("x".repeat(60), 60);
+        assertEquals(0, listener.overflows.get());
+        outbox.offer("x".repeat(60), 60);
+        assertEquals(1, listener.overflows.get());
+    }
+
+    @Test
+    void lossyFramesCoalesceToTheLatestPerKey() {
+        var sink = new ManualSink();
+        var outbox = outbox(10, 10_000, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        for (int i = 0; i < 100; i++) {
+            outbox.offerLossy("cursor:alice", "alice@" + i);
+            outbox.offerLossy("cursor:bob", "bob@" + i);
+        }
+        sink.completeOne();
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("hello", "alice@99", "bob@99"), sink.written);
+        assertEquals(List.of(0L, -1L, -1L), sink.positions);
+    }
+
+    @Test
+    void lossyFramesNeverGoAheadOfWaitingReliableFrames() {
+        var sink = new ManualSink();
+        var outbox = outbox(10, 10_000, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        outbox.offerLossy("cursor", "c1");
+        outbox.offer("r1", 2);
+        outbox.offer("r2", 2);
+        outbox.offerLossy("cursor", "c2");
+        for (int i = 0; i < 4; i++) {
+            sink.completeOne();
+        }
+        assertEquals(List.of("hello", "r1", "r2", "c2"), sink.written);
+    }
+
+    @Test
+    void lossyFramesDoNotCountTowardsOverflow() {
+        var listener = new CountingListener();
+        var outbox = outbox(2, 10_000, listener);
+        outbox.attach(new ManualSink(), "hello", 0);
+        for (int i = 0; i < 1000; i++) {
+            outbox.offerLossy("k" + (i % 50), "v" + i);
+        }
+        assertEquals(0, listener.overflows.get());
+    }
+
+    @Test
+    void resumesAfterTheLastPositionTheClientSaw() {
+        var first = new ManualSink();
+        first.autoComplete = true;
+        var outbox = outbox(100, 10_000, new CountingListener());
+        outbox.attach(first, "hello", 0);
+        for (int i = 1; i <= 5; i++) {
+            outbox.offer("f" + i, 2);
+        }
+        assertEquals(List.of("hello", "f1", "f2", "f3", "f4", "f5"), first.written);
+        outbox.detach(first);
+        outbox.offer("f6", 2);
+        assertTrue(outbox.rewindTo(3), "frames after 3 are still kept");
+        var second = new ManualSink();
+        second.autoComplete = true;
+        outbox.attach(second, "welcome-back", 3);
+        assertEquals(List.of("welcome-back", "f4", "f5", "f6"), second.written);
+        assertEquals(List.of(3L, 4L, 5L, 6L), second.positions);
+    }
+
+    @Test
+    void cannotResumeFromAPositionNoLongerKept() {
+        var sink = new ManualSink();
+        sink.autoComplete = true;
+        var outbox = new Outbox(100, 10_000, 2, Runnable::run, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        for (int i = 1; i <= 6; i++) {
+            outbox.offer("f" + i, 2);
+        }
+        assertFalse(outbox.rewindTo(1));
+        assertFalse(outbox.rewindTo(99), "a position from the future is refused");
+        assertTrue(outbox.rewindTo(4));
+    }
+
+    @Test
+    void finishWritesTheFarewellAfterTheWriteInFlightThenDetaches() {
+        var sink = new ManualSink();
+        var outbox = outbox(100, 10_000, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        outbox.offer("f1", 2);
+        AtomicInteger closed = new AtomicInteger();
+        outbox.finish(sink, "bye", closed::incrementAndGet);
+        assertEquals(List.of("hello"), sink.written);
+        sink.completeOne();
+        assertEquals(List.of("hello", "bye"), sink.written);
+        sink.completeOne();
+        assertEquals(1, closed.get());
+        outbox.offer("f2", 2);
+        assertEquals(List.of("hello", "bye"), sink.written, "nothing is written after the farewell");
+    }
+}
