@@ -249,6 +249,17 @@ public final class Outbox {
         }
     }
 
+    /** Three quarters of the room left before overflow: what a replay may fill, leaving room for live frames. */
+    public Subscriber.ReplayBudget replayBudget() {
+        lock.lock();
+        try {
+            return new Subscriber.ReplayBudget((int) Math.max(0, (maxFrames - pending.size()) * 3L / 4),
+                    Math.max(0, (maxBytes - pendingBytes) * 3 / 4));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int pendingFrames() {
         lock.lock();
         try {

@@ -10,4 +10,16 @@ public interface Subscriber {
 
     /** Queues a reliable frame. Called under the topic's lock, so it must be quick and non-blocking. */
     void deliver(Outgoing frame);
+
+    /**
+     * How much a replay may queue at once without overflowing this subscriber's outbox; a larger gap
+     * is answered with a reset and a fresh snapshot.
+     */
+    default ReplayBudget replayBudget() {
+        return ReplayBudget.UNLIMITED;
+    }
+
+    record ReplayBudget(int frames, long bytes) {
+        public static final ReplayBudget UNLIMITED = new ReplayBudget(Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
 }

@@ -78,7 +78,7 @@ final class Topic {
         lock.lock();
         try {
             subscribers.put(subscriber.key(), subscriber);
-            boolean recovered = since != null && canReplayFrom(since);
+            boolean recovered = since != null && canReplayFrom(since, subscriber.replayBudget());
             if (requestId != null) {
                 subscriber.deliver(Outgoing.of(codec.encode(
                         new Frames.Ack(requestId, topic, epoch, seq, since == null ? null : recovered))));
@@ -90,7 +90,9 @@ final class Topic {
             } else {
                 if (since != null) {
                     String reason = since.isUnknown() ? "resume_gap"
-                            : epoch.equals(since.epoch()) ? "history_gone" : "epoch_changed";
+                            : !epoch.equals(since.epoch()) ? "epoch_changed"
+                            : since.seq() <= seq && history.oldestSeq() <= since.seq() + 1 ? "gap_too_large"
+                            : "history_gone";
                     subscriber.deliver(Outgoing.of(codec.encode(new Frames.Reset(topic, epoch, seq, reason))));
                 }
                 subscriber.deliver(Outgoing.event(codec.encode(snapshotFor(subscriber.identity())), topic, epoch, seq));
@@ -131,11 +133,24 @@ final class Topic {
         }
     }
 
-    private boolean canReplayFrom(Frames.Position since) {
+    private boolean canReplayFrom(Frames.Position since, Subscriber.ReplayBudget budget) {
         if (!epoch.equals(since.epoch()) || since.seq() > seq) {
             return false;
         }
-        return since.seq() == seq || history.size() > 0 && history.oldestSeq() <= since.seq() + 1;
+        if (since.seq() == seq) {
+            return true;
+        }
+        if (history.size() == 0 || history.oldestSeq() > since.seq() + 1 || seq - since.seq() > budget.frames()) {
+            return false;
+        }
+        long bytes = 0;
+        for (StoredEvent event : history.after(since.seq(), budget.frames())) {
+            bytes += event.frame().length();
+            if (bytes > budget.bytes()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Frames.Snapshot snapshotFor(String identity) {

@@ -28,7 +28,7 @@ public final class FrameCodec implements AutoCloseable {
 
     /** JSON types of the typed fields of each request; JSON-B alone would coerce numbers into strings. */
     private static final Map<String, Map<String, JsonValue.ValueType>> FIELD_TYPES = Map.of(
-            "hello", Map.of("token", JsonValue.ValueType.STRING, "resume", JsonValue.ValueType.STRING),
+            "hello", Map.of("token", JsonValue.ValueType.STRING),
             "subscribe", Map.of("topic", JsonValue.ValueType.STRING, "since", JsonValue.ValueType.OBJECT),
             "unsubscribe", Map.of("topic", JsonValue.ValueType.STRING),
             "publish", Map.of("topic", JsonValue.ValueType.STRING, "to", JsonValue.ValueType.ARRAY),

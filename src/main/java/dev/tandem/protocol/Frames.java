@@ -19,8 +19,8 @@ public final class Frames {
         }
     }
 
-    /** First frame of a connection that did not put its token in the URL; {@code resume} continues a session. */
-    public record Hello(String id, String token, String resume) implements Frame.Request {
+    /** First frame of a connection that did not put its token in the URL. */
+    public record Hello(String id, String token) implements Frame.Request {
         @Override
         public void validate() {
             Validation.required(token, "token");

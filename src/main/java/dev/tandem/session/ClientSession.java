@@ -172,6 +172,11 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     }
 
     @Override
+    public ReplayBudget replayBudget() {
+        return outbox.replayBudget();
+    }
+
+    @Override
     public void deliver(Outgoing frame) {
         long position = outbox.offer(frame.text(), frame.bytes());
         if (position > 0 && frame.topic() != null) {

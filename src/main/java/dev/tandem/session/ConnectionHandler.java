@@ -57,7 +57,7 @@ public final class ConnectionHandler {
             return;
         }
         try {
-            session = registry.open(hello.token(), hello.resume(), connection, hello.id());
+            session = registry.open(hello.token(), null, connection, hello.id());
         } catch (ProtocolException e) {
             refuse(e.withRequestId(hello.id()));
         }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A subscriber that keeps every frame it is given, parsed. */
-final class RecordingSubscriber implements Subscriber {
+class RecordingSubscriber implements Subscriber {
     private final String key;
     private final String identity;
     final List<JsonObject> frames = new CopyOnWriteArrayList<>();

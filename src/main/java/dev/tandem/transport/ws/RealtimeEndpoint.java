@@ -37,7 +37,7 @@ public class RealtimeEndpoint {
         session.getUserProperties().put(HANDLER, handler);
         String token = first(session.getRequestParameterMap().get("token"));
         if (token != null) {
-            handler.open(token, first(session.getRequestParameterMap().get("resume")));
+            handler.open(token, null);
         }
     }
 
