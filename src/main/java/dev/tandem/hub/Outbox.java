@@ -81,7 +81,8 @@ public final class Outbox {
             position = nextPosition++;
             pending.addLast(new Entry(position, text, bytes));
             pendingBytes += bytes;
-            if (pending.size() > maxFrames || pendingBytes > maxBytes) {
+            // A single frame larger than the byte bound still goes out when nothing else waits.
+            if (pending.size() > maxFrames || pendingBytes > maxBytes && pending.size() > 1) {
                 overflowed = true;
                 overflowNow = true;
             }
@@ -89,10 +90,11 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
+        if (start) {
+            writer.execute(this::drain);
+        }
         if (overflowNow) {
             listener.onOverflow();
-        } else if (start) {
-            writer.execute(this::drain);
         }
         return position;
     }

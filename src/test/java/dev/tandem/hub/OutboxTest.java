@@ -194,4 +194,27 @@ class OutboxTest {
         outbox.offer("f2", 2);
         assertEquals(List.of("hello", "bye"), sink.written, "nothing is written after the farewell");
     }
+
+    @Test
+    void anOverflowingOfferStillStartsWritingSoTheFarewellCanGoOut() {
+        var listener = new CountingListener();
+        var sink = new ManualSink();
+        sink.autoComplete = true;
+        var outbox = new Outbox(0, 10_000, 100, Runnable::run, listener);
+        outbox.attach(sink, "hello", 0);
+        outbox.offer("a", 1);
+        assertEquals(1, listener.overflows.get());
+        assertEquals(List.of("hello", "a"), sink.written, "the writer was started by the overflowing offer");
+    }
+
+    @Test
+    void oneFrameLargerThanTheByteBoundIsSentWhenNothingElseWaits() {
+        var listener = new CountingListener();
+        var outbox = outbox(10, 100, listener);
+        outbox.attach(new ManualSink(), "hello", 0);
+        outbox.offer("x".repeat(500), 500);
+        assertEquals(0, listener.overflows.get());
+        outbox.offer("y", 1);
+        assertEquals(1, listener.overflows.get());
+    }
 }

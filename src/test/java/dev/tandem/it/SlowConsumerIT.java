@@ -55,7 +55,11 @@ class SlowConsumerIT {
             sse.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
             sse.frames.awaitReply("s");
             // The slow client now stops reading. Its kernel buffers hold a few MB, the outbox 256 KiB.
+            // Paced by acks (at most 8 publishes in flight) so healthy readers never fall 256 KiB behind.
             for (int i = 1; i <= EVENTS; i++) {
+                if (i > 8) {
+                    publisher.frames.awaitReply("p" + (i - 8));
+                }
                 publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"" + topic
                         + "\",\"data\":{\"n\":" + i + ",\"pad\":\"" + payload + "\"}}");
             }
