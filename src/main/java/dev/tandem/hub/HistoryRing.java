@@ -56,4 +56,9 @@ final class HistoryRing {
         }
         return result;
     }
+
+    /** The event {@code index} places before the newest (0 = the newest). */
+    StoredEvent newest(int index) {
+        return slots[(start + size - 1 - index) % slots.length];
+    }
 }

@@ -8,6 +8,7 @@ import static dev.tandem.protocol.JsonSupport.JSON;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ final class Topic {
                             : "history_gone";
                     subscriber.deliver(Outgoing.of(codec.encode(new Frames.Reset(topic, epoch, seq, reason))));
                 }
-                subscriber.deliver(Outgoing.event(codec.encode(snapshotFor(subscriber.identity())), topic, epoch, seq));
+                subscriber.deliver(Outgoing.event(codec.encode(snapshotFor(subscriber)), topic, epoch, seq));
             }
             return new SubscribeOutcome(new Frames.Position(epoch, seq), recovered);
         } finally {
@@ -153,16 +154,27 @@ final class Topic {
         return true;
     }
 
-    private Frames.Snapshot snapshotFor(String identity) {
+    /** The state, or the newest events for this subscriber that fit its replay budget (at most snapshotEvents). */
+    private Frames.Snapshot snapshotFor(Subscriber subscriber) {
         if (kind == ChannelKind.STATE) {
             return new Frames.Snapshot(topic, epoch, seq, kind.wire(), state, null);
         }
-        JsonArrayBuilder events = JSON.createArrayBuilder();
-        for (StoredEvent event : history.last(snapshotEvents)) {
-            if (event.isFor(identity)) {
-                events.add(eventJson(event));
+        Subscriber.ReplayBudget budget = subscriber.replayBudget();
+        ArrayDeque<StoredEvent> chosen = new ArrayDeque<>();
+        long bytes = 0;
+        for (int i = 0; i < history.size() && chosen.size() < snapshotEvents; i++) {
+            StoredEvent event = history.newest(i);
+            if (!event.isFor(subscriber.identity())) {
+                continue;
             }
+            bytes += event.frame().length();
+            if (bytes > budget.bytes() && !chosen.isEmpty()) {
+                break;
+            }
+            chosen.addFirst(event);
         }
+        JsonArrayBuilder events = JSON.createArrayBuilder();
+        chosen.forEach(event -> events.add(eventJson(event)));
         return new Frames.Snapshot(topic, epoch, seq, kind.wire(), null, events.build());
     }
 

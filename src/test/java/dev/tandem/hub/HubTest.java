@@ -223,4 +223,25 @@ class HubTest {
         assertEquals(List.of("ack", "reset", "snapshot"), small.types());
         assertEquals("gap_too_large", small.frames.get(1).getString("reason"));
     }
+
+    @Test
+    void aLogSnapshotKeepsOnlyTheNewestEventsThatFitTheSubscribersBudget() {
+        Hub hub = hub(100);
+        for (int i = 1; i <= 20; i++) {
+            hub.publish(CHAT, text("m" + i + "-" + "x".repeat(200)), "alice", null);
+        }
+        var small = new RecordingSubscriber("s1", "bob") {
+            @Override
+            public ReplayBudget replayBudget() {
+                return new ReplayBudget(1000, 1000);
+            }
+        };
+        hub.subscribe(CHAT, small, null, null);
+        var events = small.ofType("snapshot").get(0).getJsonArray("events");
+        assertTrue(events.size() >= 1 && events.size() < 20, "trimmed to the budget: " + events.size());
+        assertEquals(20, events.getJsonObject(events.size() - 1).getInt("seq"), "the newest event is kept");
+        for (int i = 1; i < events.size(); i++) {
+            assertEquals(events.getJsonObject(i - 1).getInt("seq") + 1, events.getJsonObject(i).getInt("seq"));
+        }
+    }
 }
