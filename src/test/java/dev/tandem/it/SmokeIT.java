@@ -27,9 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Proves the build/test infrastructure on every server profile: the packaged WAR deploys, JAX-RS
- * answers under /api/v1, a JSR-356 endpoint at /api/realtime coexists with JAX-RS mapped at /api,
- * and JAX-RS SSE under /api/realtime/sse streams event by event (not buffered).
+ * The packaged WAR deploys and JAX-RS answers under /api/v1. WebSocket and SSE behaviour is proven
+ * by {@link RealtimeIT} (SSE acks arrive one by one, so a buffering stream fails it).
  */
 @ExtendWith(ArquillianExtension.class)
 class SmokeIT {
