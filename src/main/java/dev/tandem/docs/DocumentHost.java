@@ -428,7 +428,7 @@ public final class DocumentHost implements AutoCloseable {
         }
 
         private PatchLog logForMutation() {
-            if (jsonPeers == 0) {
+            if (jsonPeers == 0 || logTainted) {
                 return null;
             }
             if (batchLog == null) {
@@ -528,7 +528,14 @@ public final class DocumentHost implements AutoCloseable {
                 try {
                     tx.rollback();
                 } finally {
-                    logTainted |= log != null;
+                    if (log != null) {
+                        // automerge-java 0.0.7: rollback drops the transaction together with the patch log
+                        // it took, and the Java PatchLog stays "in use" forever. Forget it; the batch's
+                        // JSON patches come from diff() instead.
+                        batchLog = null;
+                        counts.patchLogs.decrementAndGet();
+                        logTainted = true;
+                    }
                 }
                 if (e instanceof DocException) {
                     throw e;
