@@ -177,13 +177,13 @@ public final class DocumentHost implements AutoCloseable {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Slot s : slots.values()) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            if (s.offer(() -> {
+            if (s.offerInternal(() -> {
                 try {
                     s.shutdown();
                 } finally {
                     f.complete(null);
                 }
-            }, true)) {
+            })) {
                 done.add(f);
             }
         }
@@ -263,7 +263,7 @@ public final class DocumentHost implements AutoCloseable {
             for (Slot s : slots.values()) {
                 if (s.loadedFlag && s.peerCount == 0) {
                     if (now - s.lastUsed > idle) {
-                        s.offer(() -> s.evict(false), false);
+                        s.offerInternal(() -> s.evict(false));
                     } else {
                         candidates.add(s);
                     }
@@ -274,7 +274,7 @@ public final class DocumentHost implements AutoCloseable {
                 candidates.sort(Comparator.comparingLong(s -> s.lastUsed));
                 for (int i = 0; i < excess && i < candidates.size(); i++) {
                     Slot s = candidates.get(i);
-                    s.offer(() -> s.evict(true), false);
+                    s.offerInternal(() -> s.evict(true));
                 }
             }
         } catch (RuntimeException e) {
@@ -340,13 +340,25 @@ public final class DocumentHost implements AutoCloseable {
             this.key = id.toString();
         }
 
+        /** Queues work from a caller (counts as use of the document). */
         boolean offer(Runnable task, boolean evenIfClosed) {
+            return offer(task, evenIfClosed, true);
+        }
+
+        /** Queues housekeeping (eviction, shutdown) that must not count as use. */
+        boolean offerInternal(Runnable task) {
+            return offer(task, true, false);
+        }
+
+        private boolean offer(Runnable task, boolean evenIfClosed, boolean touch) {
             synchronized (this) {
                 if (retired || (closed && !evenIfClosed)) {
                     return false;
                 }
                 mailbox.add(task);
-                lastUsed = System.nanoTime();
+                if (touch) {
+                    lastUsed = System.nanoTime();
+                }
                 if (scheduled) {
                     return true;
                 }
