@@ -60,6 +60,7 @@ public final class DocumentHost implements AutoCloseable {
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong persistFailures = new AtomicLong();
+    private final AtomicLong busyNanos = new AtomicLong();
     private final NativeCounts counts = new NativeCounts();
     private volatile boolean closed;
 
@@ -159,11 +160,15 @@ public final class DocumentHost implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(loaded.get(), slots.size(), loads.get(), evictions.get(), persistFailures.get());
+        return new Stats(loaded.get(), slots.size(), loads.get(), evictions.get(), persistFailures.get(),
+                busyNanos.get() / 1_000_000);
     }
 
-    /** Counters: documents in memory, slots known, loads from the store, evictions, failed persists. */
-    public record Stats(int loaded, int slots, long loads, long evictions, long persistFailures) {
+    /**
+     * Counters: documents in memory, slots known, loads from the store, evictions, failed persists,
+     * and milliseconds the owners spent working (all documents, all threads).
+     */
+    public record Stats(int loaded, int slots, long loads, long evictions, long persistFailures, long busyMillis) {
     }
 
     /** Saves pending changes, frees every native object and stops the owner threads. */
@@ -302,7 +307,13 @@ public final class DocumentHost implements AutoCloseable {
     private static final class PeerState {
         final DocPeer peer;
         SyncState sync;
+        /** The peer sent a message: answer it in this flush. */
         boolean pending;
+        /** We owe the peer changes but held them back (flow control). */
+        boolean deferred;
+        /** A message carrying changes was sent and the peer has not answered yet. */
+        boolean awaiting;
+        long sentAt;
 
         PeerState(DocPeer peer) {
             this.peer = peer;
@@ -369,6 +380,15 @@ public final class DocumentHost implements AutoCloseable {
         }
 
         private void drain() {
+            long started = System.nanoTime();
+            try {
+                drainBatch();
+            } finally {
+                busyNanos.addAndGet(System.nanoTime() - started);
+            }
+        }
+
+        private void drainBatch() {
             for (int n = 0; n < config.maxBatch(); n++) {
                 Runnable r;
                 synchronized (this) {
@@ -529,6 +549,7 @@ public final class DocumentHost implements AutoCloseable {
                 throw new DocException(DocException.BAD_REQUEST, "invalid sync message: " + e.getMessage(), e);
             }
             ps.pending = true;
+            ps.awaiting = false;
         }
 
         List<String> transact(DocChange change) {
@@ -604,14 +625,32 @@ public final class DocumentHost implements AutoCloseable {
                     patchHeads = heads;
                 }
                 freeBatchLog();
+                long now = System.nanoTime();
+                long window = config.syncWindow().toNanos();
+                long wait = Long.MAX_VALUE;
                 for (PeerState ps : peers.values()) {
-                    if (ps.sync != null && (changed || ps.pending)) {
-                        ps.pending = false;
-                        Optional<byte[]> msg = doc.generateSyncMessage(ps.sync);
-                        if (msg.isPresent()) {
-                            deliver(ps.peer, new DocOutput.Sync(key, msg.get()));
-                        }
+                    if (ps.sync == null || !(changed || ps.pending || ps.deferred)) {
+                        continue;
                     }
+                    // Flow control: while a peer has not answered our last message that carried changes,
+                    // new changes wait (up to syncWindow) and then go out together in one message.
+                    if ((ps.awaiting || !ps.pending) && now - ps.sentAt < window) {
+                        ps.deferred = true;
+                        wait = Math.min(wait, window - (now - ps.sentAt));
+                        continue;
+                    }
+                    ps.pending = false;
+                    ps.deferred = false;
+                    boolean carriesChanges = !ps.sync.isInSync(doc);
+                    Optional<byte[]> msg = doc.generateSyncMessage(ps.sync);
+                    if (msg.isPresent()) {
+                        deliver(ps.peer, new DocOutput.Sync(key, msg.get()));
+                        ps.awaiting = carriesChanges;
+                        ps.sentAt = now;
+                    }
+                }
+                if (wait != Long.MAX_VALUE) {
+                    scheduleReflush(wait);
                 }
                 flushedHeads = heads;
             } finally {
@@ -620,6 +659,22 @@ public final class DocumentHost implements AutoCloseable {
                     afterFlush.clear();
                     acks.forEach(Runnable::run);
                 }
+            }
+        }
+
+        private boolean reflushScheduled;
+
+        /** Runs a flush after {@code nanos} (for deferred sync messages), once. */
+        private void scheduleReflush(long nanos) {
+            if (reflushScheduled || closed) {
+                return;
+            }
+            reflushScheduled = true;
+            try {
+                sweeper.schedule(() -> offerInternal(() -> reflushScheduled = false), Math.max(nanos, 1_000_000),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                reflushScheduled = false;
             }
         }
 

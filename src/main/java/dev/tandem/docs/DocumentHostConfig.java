@@ -12,13 +12,18 @@ import java.util.concurrent.ExecutorService;
  * @param compactEvery  after this many appended change blobs, a document is compacted into one snapshot
  * @param maxBatch      tasks an owner runs before flushing outputs (sync rounds and patches are
  *                      batched: one outgoing message per peer per flush)
+ * @param syncWindow    flow control: after sending a peer changes, further changes wait until it answers
+ *                      or this long has passed, and then go out together
  * @param executor      shared pool the document owners run on (null: the host creates and owns one)
  */
 public record DocumentHostConfig(Duration idleEviction, int maxLoaded, int compactEvery, int maxBatch,
-                                 ExecutorService executor) {
+                                 Duration syncWindow, ExecutorService executor) {
     public DocumentHostConfig {
         if (idleEviction == null || idleEviction.isNegative() || idleEviction.isZero()) {
             throw new IllegalArgumentException("idleEviction must be positive");
+        }
+        if (syncWindow == null || syncWindow.isNegative()) {
+            throw new IllegalArgumentException("syncWindow must be >= 0");
         }
         if (maxLoaded < 1 || compactEvery < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("maxLoaded, compactEvery and maxBatch must be >= 1");
@@ -26,26 +31,30 @@ public record DocumentHostConfig(Duration idleEviction, int maxLoaded, int compa
     }
 
     public static DocumentHostConfig defaults() {
-        return new DocumentHostConfig(Duration.ofMinutes(5), 1000, 200, 512, null);
+        return new DocumentHostConfig(Duration.ofMinutes(5), 1000, 200, 512, Duration.ofMillis(50), null);
     }
 
     public DocumentHostConfig withIdleEviction(Duration d) {
-        return new DocumentHostConfig(d, maxLoaded, compactEvery, maxBatch, executor);
+        return new DocumentHostConfig(d, maxLoaded, compactEvery, maxBatch, syncWindow, executor);
     }
 
     public DocumentHostConfig withMaxLoaded(int n) {
-        return new DocumentHostConfig(idleEviction, n, compactEvery, maxBatch, executor);
+        return new DocumentHostConfig(idleEviction, n, compactEvery, maxBatch, syncWindow, executor);
     }
 
     public DocumentHostConfig withCompactEvery(int n) {
-        return new DocumentHostConfig(idleEviction, maxLoaded, n, maxBatch, executor);
+        return new DocumentHostConfig(idleEviction, maxLoaded, n, maxBatch, syncWindow, executor);
     }
 
     public DocumentHostConfig withMaxBatch(int n) {
-        return new DocumentHostConfig(idleEviction, maxLoaded, compactEvery, n, executor);
+        return new DocumentHostConfig(idleEviction, maxLoaded, compactEvery, n, syncWindow, executor);
+    }
+
+    public DocumentHostConfig withSyncWindow(Duration d) {
+        return new DocumentHostConfig(idleEviction, maxLoaded, compactEvery, maxBatch, d, executor);
     }
 
     public DocumentHostConfig withExecutor(ExecutorService e) {
-        return new DocumentHostConfig(idleEviction, maxLoaded, compactEvery, maxBatch, e);
+        return new DocumentHostConfig(idleEviction, maxLoaded, compactEvery, maxBatch, syncWindow, e);
     }
 }

@@ -91,6 +91,9 @@ public final class JsonView {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 return JsonValue.NULL;
             }
+            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+                return JSON.createValue((long) d); // 2.0 is 2 in JSON, as JavaScript prints it
+            }
             return JSON.createValue(d);
         }
         if (v instanceof AmValue.Counter c) {

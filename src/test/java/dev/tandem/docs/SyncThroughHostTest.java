@@ -89,6 +89,47 @@ class SyncThroughHostTest {
         assertEquals(100, get(host.view(DOC)).asJsonObject().getJsonObject("shapes").size());
     }
 
+    /** The engine alone: 10 Java Automerge replicas x 200 concurrent strokes (prints the time; not a timed assertion). */
+    @Test
+    void tenJavaClientsAppendTwoHundredStrokesEachConcurrentlyAndConverge() throws Exception {
+        List<JavaClient> cs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            cs.add(client("j" + i));
+        }
+        awaitConverged(cs, List.of());
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (JavaClient c : cs) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    int n = i;
+                    c.change(tx -> {
+                        ObjectId s = tx.set(shapes(tx), c.peerId() + "-" + n, ObjectType.MAP);
+                        tx.set(s, "kind", "stroke");
+                        ObjectId pts = tx.set(s, "points", ObjectType.LIST);
+                        for (int k = 0; k < 4; k++) {
+                            tx.insert(pts, k, n + k);
+                        }
+                        ObjectId style = tx.set(s, "style", ObjectType.MAP);
+                        tx.set(style, "color", "#abcdef");
+                        tx.set(style, "width", 2);
+                        tx.set(s, "z", n);
+                    });
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        awaitConverged(cs, List.of());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[bench] 10 Java replicas x 200 strokes through the engine: converged in %d ms; save() %d bytes; %s%n",
+                ms, get(host.save(DOC)).length, host.stats());
+        assertEquals(2000, get(host.view(DOC)).asJsonObject().getJsonObject("shapes").size());
+    }
+
     @Test
     void jsonPeerSeesAutomergeChangesAsPatchesAndViceVersa() throws Exception {
         JsonClient j = new JsonClient("json-1");
