@@ -3,6 +3,12 @@ package dev.tandem.boot;
 import dev.tandem.auth.ApiKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
+import dev.tandem.docs.DocumentHost;
+import dev.tandem.docs.DocumentHostConfig;
+import dev.tandem.store.JdbcDocumentStore;
+import dev.tandem.store.Migrations;
+import java.time.Duration;
+import javax.sql.DataSource;
 import dev.tandem.hub.Hub;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.session.SessionRegistry;
@@ -38,6 +44,7 @@ public class TandemRuntime {
     private TokenService tokens;
     private ApiKeys apiKeys;
     private SessionRegistry sessions;
+    private DocumentHost documents;
     private ExecutorService writer;
     private ScheduledExecutorService timer;
 
@@ -51,7 +58,14 @@ public class TandemRuntime {
         apiKeys = new ApiKeys(apiKey(config));
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
-        sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, codec, tokens, timer, clock);
+        DataSource dataSource = Databases.dataSource(config);
+        Migrations.migrate(dataSource);
+        documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
+                .withCompactEvery(config.docsCompactEvery())
+                .withMaxLoaded(config.docsMaxLoaded())
+                .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds())));
+        sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, documents, codec, tokens, timer,
+                clock);
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
     }
@@ -64,6 +78,7 @@ public class TandemRuntime {
     @PreDestroy
     void stop() {
         sessions.shutdown();
+        documents.close();
         timer.shutdownNow();
         writer.shutdown();
         try {
@@ -97,6 +112,10 @@ public class TandemRuntime {
 
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    public DocumentHost documents() {
+        return documents;
     }
 
     public SessionRegistry sessions() {

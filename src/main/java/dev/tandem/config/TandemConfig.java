@@ -45,7 +45,17 @@ public record TandemConfig(
         /** Threads writing to sockets. Zero value: 2 x available processors. */
         int writerThreads,
         /** Topics one connection may subscribe to. Default 100. */
-        int maxSubscriptions) {
+        int maxSubscriptions,
+        /** JNDI name of a container datasource (PostgreSQL in production). Zero value: the embedded H2 below. */
+        String datasource,
+        /** JDBC URL of the embedded database when no datasource is named. Default an H2 file in ~/.tandem. */
+        String dbUrl,
+        /** Changes appended to a document before they are compacted into one snapshot. Default 200. */
+        int docsCompactEvery,
+        /** Documents kept loaded in memory; the least recently used beyond it are evicted. Default 200. */
+        int docsMaxLoaded,
+        /** A document unused this long is evicted from memory (it stays in the database). Default 300 s. */
+        long docsIdleSeconds) {
 
     public static TandemConfig fromEnvironment() {
         return from(name -> {
@@ -73,7 +83,12 @@ public record TandemConfig(
                 r.longValue("session.ttlSeconds", 60),
                 r.longValue("heartbeatSeconds", 20),
                 r.intValue("writerThreads", 0),
-                r.intValue("maxSubscriptions", 100));
+                r.intValue("maxSubscriptions", 100),
+                r.string("datasource", null),
+                r.string("db.url", "jdbc:h2:file:" + System.getProperty("user.home") + "/.tandem/tandem"),
+                r.intValue("docs.compactEvery", 200),
+                r.intValue("docs.maxLoaded", 200),
+                r.longValue("docs.idleSeconds", 300));
     }
 
     public static TandemConfig defaults() {
@@ -91,13 +106,15 @@ public record TandemConfig(
     public TandemConfig withOutbox(int maxFrames, long maxBytes) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
                 historyByChannel, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
-                sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions);
+                sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
+                docsMaxLoaded, docsIdleSeconds);
     }
 
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
                 historyByChannel, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
-                sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions);
+                sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
+                docsMaxLoaded, docsIdleSeconds);
     }
 
     static String envName(String name) {

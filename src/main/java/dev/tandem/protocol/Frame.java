@@ -20,13 +20,20 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "reset", type = Frames.Reset.class),
         @JsonbSubtype(alias = "ping", type = Frames.Ping.class),
         @JsonbSubtype(alias = "pong", type = Frames.Pong.class),
-        @JsonbSubtype(alias = "bye", type = Frames.Bye.class)
+        @JsonbSubtype(alias = "bye", type = Frames.Bye.class),
+        @JsonbSubtype(alias = "doc.subscribe", type = DocFrames.Subscribe.class),
+        @JsonbSubtype(alias = "doc.unsubscribe", type = DocFrames.Unsubscribe.class),
+        @JsonbSubtype(alias = "doc.sync", type = DocFrames.Sync.class),
+        @JsonbSubtype(alias = "doc.ops", type = DocFrames.Ops.class),
+        @JsonbSubtype(alias = "doc.snapshot", type = DocFrames.Snapshot.class),
+        @JsonbSubtype(alias = "doc.patch", type = DocFrames.Patch.class)
 })
 public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** A frame a client sends; carries an {@code id} answered by exactly one {@code ack} or {@code error}. */
     sealed interface Request extends Frame permits Frames.Hello, Frames.Subscribe, Frames.Unsubscribe,
-            Frames.Publish, Frames.Ping, Frames.Pong {
+            Frames.Publish, Frames.Ping, Frames.Pong, DocFrames.Subscribe, DocFrames.Unsubscribe, DocFrames.Sync,
+            DocFrames.Ops {
         String id();
 
         /** Throws {@link ProtocolException} with {@link ErrorCode#BAD_REQUEST} when a field is missing or invalid. */
@@ -35,6 +42,6 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** A frame only the server sends; {@code ping} and {@code pong} go both ways and are requests. */
     sealed interface Reply extends Frame permits Frames.Welcome, Frames.Ack, Frames.Error, Frames.Snapshot,
-            Frames.Event, Frames.Reset, Frames.Bye {
+            Frames.Event, Frames.Reset, Frames.Bye, DocFrames.Snapshot, DocFrames.Patch {
     }
 }

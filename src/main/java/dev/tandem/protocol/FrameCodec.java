@@ -18,13 +18,17 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class FrameCodec implements AutoCloseable {
-    private static final Map<String, Class<? extends Frame.Request>> REQUESTS = Map.of(
-            "hello", Frames.Hello.class,
-            "subscribe", Frames.Subscribe.class,
-            "unsubscribe", Frames.Unsubscribe.class,
-            "publish", Frames.Publish.class,
-            "ping", Frames.Ping.class,
-            "pong", Frames.Pong.class);
+    private static final Map<String, Class<? extends Frame.Request>> REQUESTS = Map.ofEntries(
+            Map.entry("hello", Frames.Hello.class),
+            Map.entry("subscribe", Frames.Subscribe.class),
+            Map.entry("unsubscribe", Frames.Unsubscribe.class),
+            Map.entry("publish", Frames.Publish.class),
+            Map.entry("ping", Frames.Ping.class),
+            Map.entry("pong", Frames.Pong.class),
+            Map.entry("doc.subscribe", DocFrames.Subscribe.class),
+            Map.entry("doc.unsubscribe", DocFrames.Unsubscribe.class),
+            Map.entry("doc.sync", DocFrames.Sync.class),
+            Map.entry("doc.ops", DocFrames.Ops.class));
 
     /** JSON types of the typed fields of each request; JSON-B alone would coerce numbers into strings. */
     private static final Map<String, Map<String, JsonValue.ValueType>> FIELD_TYPES = Map.of(
@@ -33,7 +37,11 @@ public final class FrameCodec implements AutoCloseable {
             "unsubscribe", Map.of("topic", JsonValue.ValueType.STRING),
             "publish", Map.of("topic", JsonValue.ValueType.STRING, "to", JsonValue.ValueType.ARRAY),
             "ping", Map.of("ts", JsonValue.ValueType.NUMBER),
-            "pong", Map.of("ts", JsonValue.ValueType.NUMBER));
+            "pong", Map.of("ts", JsonValue.ValueType.NUMBER),
+            "doc.subscribe", Map.of("doc", JsonValue.ValueType.STRING, "mode", JsonValue.ValueType.STRING),
+            "doc.unsubscribe", Map.of("doc", JsonValue.ValueType.STRING),
+            "doc.sync", Map.of("doc", JsonValue.ValueType.STRING, "data", JsonValue.ValueType.STRING),
+            "doc.ops", Map.of("doc", JsonValue.ValueType.STRING, "ops", JsonValue.ValueType.ARRAY));
 
     private final Jsonb jsonb;
     private final int maxFrameBytes;

@@ -83,9 +83,19 @@ public final class Frames {
     }
 
     /** Positive answer to a request; topic and position are set for subscribe and publish. */
-    public record Ack(String id, String topic, String epoch, Long seq, Boolean recovered) implements Frame.Reply {
+    public record Ack(String id, String topic, String epoch, Long seq, Boolean recovered, List<String> heads)
+            implements Frame.Reply {
+        public Ack(String id, String topic, String epoch, Long seq, Boolean recovered) {
+            this(id, topic, epoch, seq, recovered, null);
+        }
+
         public static Ack of(String id) {
-            return new Ack(id, null, null, null, null);
+            return new Ack(id, null, null, null, null, null);
+        }
+
+        /** Ack of a document change: the document's heads after it. */
+        public static Ack heads(String id, List<String> heads) {
+            return new Ack(id, null, null, null, null, heads);
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.tandem.session;
 
 import dev.tandem.auth.Principal;
+import dev.tandem.docs.DocumentHost;
 import dev.tandem.hub.Hub;
 import dev.tandem.hub.Outbox;
 import dev.tandem.hub.Outgoing;
 import dev.tandem.hub.Subscriber;
+import dev.tandem.protocol.DocFrames;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.Frame;
 import dev.tandem.protocol.FrameCodec;
@@ -31,14 +33,15 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private final Hub hub;
     private final FrameCodec codec;
     private final Outbox outbox;
+    private final SessionDocuments documents;
     /** Topic → the position of the last event queued to this session (null until the first). */
     private final Map<String, Frames.Position> subscriptions = new ConcurrentHashMap<>();
     private final Object attachLock = new Object();
     private volatile Principal principal;
     private volatile Connection connection;
 
-    ClientSession(String id, Principal principal, SessionRegistry registry, Hub hub, FrameCodec codec,
-                  SessionSettings settings) {
+    ClientSession(String id, Principal principal, SessionRegistry registry, Hub hub, DocumentHost docs,
+                  FrameCodec codec, SessionSettings settings) {
         this.id = id;
         this.principal = principal;
         this.registry = registry;
@@ -46,6 +49,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         this.codec = codec;
         this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
                 settings.writer(), this);
+        this.documents = new SessionDocuments(this, docs);
     }
 
     public String id() {
@@ -107,6 +111,14 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 unsubscribe(unsubscribe);
             } else if (request instanceof Frames.Publish publish) {
                 publish(publish);
+            } else if (request instanceof DocFrames.Sync sync) {
+                documents.sync(sync);
+            } else if (request instanceof DocFrames.Ops ops) {
+                documents.ops(ops);
+            } else if (request instanceof DocFrames.Subscribe subscribe) {
+                documents.subscribe(subscribe);
+            } else if (request instanceof DocFrames.Unsubscribe unsubscribe) {
+                documents.unsubscribe(unsubscribe);
             } else if (request instanceof Frames.Ping ping) {
                 reply(new Frames.Pong(ping.id(), ping.ts()));
             } else if (request instanceof Frames.Hello) {
@@ -147,13 +159,13 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         reply(new Frames.Ack(request.id(), topic.toString(), at.epoch(), at.seq(), null));
     }
 
-    private void requireRead(String room) {
+    void requireRead(String room) {
         if (!principal.canRead(room)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant room " + room);
         }
     }
 
-    private void requireWrite(String room) {
+    void requireWrite(String room) {
         requireRead(room);
         if (!principal.canWrite(room)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "role " + principal.role().wire() + " is read-only");
@@ -267,6 +279,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     /** Ends the session for good: leaves every topic and closes the connection. */
     void end(ErrorCode code, String message) {
         subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+        documents.detachAll();
         sayGoodbye(code, message, code == ErrorCode.SHUTDOWN);
     }
 

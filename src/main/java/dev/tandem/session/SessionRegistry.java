@@ -2,6 +2,7 @@ package dev.tandem.session;
 
 import dev.tandem.auth.Principal;
 import dev.tandem.auth.TokenService;
+import dev.tandem.docs.DocumentHost;
 import dev.tandem.hub.Hub;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.FrameCodec;
@@ -24,6 +25,7 @@ public final class SessionRegistry {
 
     private final SessionSettings settings;
     private final Hub hub;
+    private final DocumentHost docs;
     private final FrameCodec codec;
     private final TokenService tokens;
     private final ScheduledExecutorService timer;
@@ -32,10 +34,11 @@ public final class SessionRegistry {
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeats;
 
-    public SessionRegistry(SessionSettings settings, Hub hub, FrameCodec codec, TokenService tokens,
+    public SessionRegistry(SessionSettings settings, Hub hub, DocumentHost docs, FrameCodec codec, TokenService tokens,
                            ScheduledExecutorService timer, Clock clock) {
         this.settings = settings;
         this.hub = hub;
+        this.docs = docs;
         this.codec = codec;
         this.tokens = tokens;
         this.timer = timer;
@@ -68,7 +71,7 @@ public final class SessionRegistry {
                 return existing;
             }
         }
-        ClientSession session = new ClientSession(newSessionId(), principal, this, hub, codec, settings);
+        ClientSession session = new ClientSession(newSessionId(), principal, this, hub, docs, codec, settings);
         sessions.put(session.id(), session);
         session.attachNew(connection, welcome(requestId, session, principal, false));
         return session;
