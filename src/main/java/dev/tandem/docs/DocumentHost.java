@@ -583,6 +583,12 @@ public final class DocumentHost implements AutoCloseable {
             if (changes == null || changes.length == 0) {
                 throw DocException.badRequest("no changes");
             }
+            // automerge's incremental load silently skips what it cannot parse: reject data that is
+            // not an Automerge chunk (magic bytes 85 6f 4a 83) instead of "succeeding" with no effect.
+            if (changes.length < 8 || (changes[0] & 0xff) != 0x85 || (changes[1] & 0xff) != 0x6f
+                    || (changes[2] & 0xff) != 0x4a || (changes[3] & 0xff) != 0x83) {
+                throw DocException.badRequest("not Automerge changes (bad magic bytes)");
+            }
             PatchLog log = logForMutation();
             try {
                 if (log == null) {

@@ -91,10 +91,10 @@ class JsAutomergeInteropTest {
             done.add(js.command(Json.createObjectBuilder().add("cmd", "strokes").add("c", id).add("n", 200)));
         }
         for (var f : done) {
-            f.get(60, TimeUnit.SECONDS);
+            f.get(300, TimeUnit.SECONDS); // generous: the machine's 2 cores are shared with other builds
         }
         long appended = System.nanoTime() - t0;
-        awaitConverged(ids, 60_000);
+        awaitConverged(ids, 300_000);
         long total = System.nanoTime() - t0;
         byte[] save = get(host.save(DOC));
         System.out.println("[bench] engine: " + host.stats());

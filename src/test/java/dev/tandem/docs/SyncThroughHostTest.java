@@ -164,6 +164,33 @@ class SyncThroughHostTest {
     }
 
     @Test
+    void rawEncodedChangesAreAppliedAndReachEveryPeer() throws Exception {
+        JsonClient j = new JsonClient("json-1");
+        get(host.attach(DOC, j));
+        JavaClient a = client("a");
+        awaitConverged(List.of(a), List.of(j));
+        // a REST integration: load the snapshot, change offline, post encodeChangesSince(snapshot heads)
+        org.automerge.Document local = org.automerge.Document.load(get(host.save(DOC)));
+        try {
+            org.automerge.ChangeHash[] base = local.getHeads();
+            org.automerge.Transaction tx = local.startTransaction();
+            tx.set(((AmValue.Map) tx.get(ObjectId.ROOT, "widgets").orElseThrow()).getId(), "timer", 90);
+            tx.commit();
+            List<String> heads = get(host.applyChanges(DOC, local.encodeChangesSince(base)));
+            assertEquals(Heads.hex(local.getHeads()), heads);
+        } finally {
+            local.free();
+        }
+        awaitConverged(List.of(a), List.of(j));
+        assertEquals(90, a.view().asJsonObject().getJsonObject("widgets").getInt("timer"));
+        List<String> before = get(host.heads(DOC));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> get(host.applyChanges(DOC, new byte[] {1, 2, 3, 4})));
+        assertEquals("bad_request", ((DocException) e.getCause()).code());
+        assertEquals(before, get(host.heads(DOC)));
+    }
+
+    @Test
     void offlineJavaEditsMergeOnReconnect() throws Exception {
         JavaClient a = client("a");
         JavaClient b = client("b");
