@@ -67,13 +67,15 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String history(@PathParam("room") String room, @PathParam("channel") String channel,
                           @HeaderParam("Authorization") String authorization, @HeaderParam("X-Api-Key") String apiKey,
-                          @QueryParam("since") @DefaultValue("0") long since,
-                          @QueryParam("limit") @DefaultValue("100") int limit) {
+                          @QueryParam("since") @DefaultValue("0") String sinceParam,
+                          @QueryParam("limit") @DefaultValue("100") String limitParam) {
         runtime.apiKeys().require(authorization, apiKey);
+        long since = number(sinceParam, "since");
+        long limit = number(limitParam, "limit");
         if (since < 0 || limit < 1 || limit > MAX_PAGE) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "since must be >= 0 and limit within 1.." + MAX_PAGE);
         }
-        HistoryPage page = runtime.hub().history(new TopicName(room, channel), since, limit);
+        HistoryPage page = runtime.hub().history(new TopicName(room, channel), since, (int) limit);
         JsonArrayBuilder events = JSON.createArrayBuilder();
         for (StoredEvent event : page.events()) {
             var item = JSON.createObjectBuilder().add("seq", event.seq()).add("data", event.data()).add("ts", event.ts());
@@ -91,5 +93,13 @@ public class EventsResource {
                 .add("topic", page.topic()).add("epoch", page.epoch()).add("seq", page.seq())
                 .add("complete", page.complete()).add("events", events)
                 .build().toString();
+    }
+
+    private static long number(String value, String name) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, name + " must be an integer");
+        }
     }
 }
