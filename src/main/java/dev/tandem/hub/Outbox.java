@@ -1,8 +1,10 @@
 package dev.tandem.hub;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Lossy: the latest frame per key (cursors, presence, heartbeats) is written only when no
  *   reliable frame is waiting, so it can never delay reliable traffic.</li>
  * </ul>
- * Writes happen on the writer executor, one at a time, never under a lock held by a publisher.
+ * Writes happen one at a time per connection, never under a lock held by a publisher; frames that
+ * waited together go out as one JSON array, so a busy connection costs one send per batch, not per frame.
  */
 public final class Outbox {
 
@@ -40,6 +43,9 @@ public final class Outbox {
     }
 
     private static final int MAX_LOSSY_KEYS = 256;
+    /** Under load, frames waiting together are written as one JSON array: one send instead of many. */
+    static final int MAX_BATCH_FRAMES = 64;
+    static final int MAX_BATCH_BYTES = 64 * 1024;
 
     private final int maxFrames;
     private final long maxBytes;
@@ -279,84 +285,104 @@ public final class Outbox {
         return true;
     }
 
+    /** What the drain writes next: text, the resume position it ends at, and whether it is reliable. */
+    private record Next(Sink target, String text, long position, boolean reliable, Runnable afterwards) {
+    }
+
     private void drain() {
         while (true) {
-            Sink target;
-            String text;
-            long position;
-            boolean reliable = false;
-            lock.lock();
-            try {
-                target = sink;
-                if (target == null) {
-                    draining = false;
-                    return;
-                }
-                if (farewell != null) {
-                    String farewellText = farewell;
-                    Runnable after = afterFarewell;
-                    farewell = null;
-                    afterFarewell = null;
-                    sink = null;
-                    draining = false;
-                    lock.unlock();
-                    try {
-                        target.write(farewellText, -1).whenComplete((ignored, error) -> after.run());
-                    } catch (RuntimeException e) {
-                        after.run();
-                    } finally {
-                        lock.lock();
-                    }
-                    return;
-                }
-                if (greeting != null) {
-                    text = greeting;
-                    position = greetingPosition;
-                    greeting = null;
-                } else if (!pending.isEmpty()) {
-                    Entry entry = pending.peekFirst();
-                    text = entry.text();
-                    position = entry.position();
-                    reliable = true;
-                } else if (lossy != null && !lossy.isEmpty()) {
-                    Iterator<String> first = lossy.values().iterator();
-                    text = first.next();
-                    first.remove();
-                    position = -1;
-                } else {
-                    draining = false;
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            final long writtenPosition = reliable ? position : 0;
-            CompletionStage<?> stage;
-            try {
-                stage = target.write(text, position);
-            } catch (RuntimeException e) {
-                failed(target, e);
+            Next next = takeNext();
+            if (next == null) {
                 return;
             }
+            CompletionStage<?> stage;
+            try {
+                stage = next.target().write(next.text(), next.position());
+            } catch (RuntimeException e) {
+                failed(next.target(), e);
+                return;
+            }
+            if (next.afterwards() != null) {
+                stage.whenComplete((ignored, error) -> next.afterwards().run());
+                return;
+            }
+            long writtenUpTo = next.reliable() ? next.position() : 0;
             if (isDoneNormally(stage)) {
-                if (!completed(target, writtenPosition)) {
+                if (!completed(next.target(), writtenUpTo)) {
                     return;
                 }
                 continue;
             }
+            // Continue on the thread that completed the write: no hand-off per write.
             stage.whenComplete((ignored, error) -> {
                 if (error != null) {
-                    failed(target, error);
-                } else if (completed(target, writtenPosition)) {
-                    writer.execute(this::drain);
+                    failed(next.target(), error);
+                } else if (completed(next.target(), writtenUpTo)) {
+                    drain();
                 }
             });
             return;
         }
     }
 
+    /**
+     * Picks the next write under the lock: the farewell, the greeting, a batch of reliable frames (a
+     * JSON array when more than one waits), or one lossy frame. Null when there is nothing to write.
+     */
+    private Next takeNext() {
+        List<String> batch;
+        long lastPosition;
+        Sink target;
+        lock.lock();
+        try {
+            target = sink;
+            if (target == null) {
+                draining = false;
+                return null;
+            }
+            if (farewell != null) {
+                Next next = new Next(target, farewell, -1, false, afterFarewell);
+                farewell = null;
+                afterFarewell = null;
+                sink = null;
+                draining = false;
+                return next;
+            }
+            if (greeting != null) {
+                Next next = new Next(target, greeting, greetingPosition, false, null);
+                greeting = null;
+                return next;
+            }
+            if (pending.isEmpty()) {
+                if (lossy != null && !lossy.isEmpty()) {
+                    Iterator<String> first = lossy.values().iterator();
+                    String text = first.next();
+                    first.remove();
+                    return new Next(target, text, -1, false, null);
+                }
+                draining = false;
+                return null;
+            }
+            batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH_FRAMES));
+            long bytes = 0;
+            lastPosition = 0;
+            for (Entry entry : pending) {
+                if (batch.size() == MAX_BATCH_FRAMES || (!batch.isEmpty() && bytes + entry.bytes() > MAX_BATCH_BYTES)) {
+                    break;
+                }
+                batch.add(entry.text());
+                bytes += entry.bytes();
+                lastPosition = entry.position();
+            }
+        } finally {
+            lock.unlock();
+        }
+        String text = batch.size() == 1 ? batch.get(0) : "[" + String.join(",", batch) + "]";
+        return new Next(target, text, lastPosition, true, null);
+    }
+
     /** Records a finished write; false when the sink was replaced meanwhile (the drain for it stops). */
-    private boolean completed(Sink target, long position) {
+    private boolean completed(Sink target, long upTo) {
         lock.lock();
         try {
             if (sink != target) {
@@ -364,13 +390,13 @@ public final class Outbox {
                 draining = sink != null;
                 return draining;
             }
-            if (position > 0 && !pending.isEmpty() && pending.peekFirst().position() == position) {
+            while (upTo > 0 && !pending.isEmpty() && pending.peekFirst().position() <= upTo) {
                 Entry entry = pending.pollFirst();
                 pendingBytes -= entry.bytes();
                 written.addLast(entry);
-                while (written.size() > replayFrames) {
-                    written.pollFirst();
-                }
+            }
+            while (written.size() > replayFrames) {
+                written.pollFirst();
             }
             return true;
         } finally {

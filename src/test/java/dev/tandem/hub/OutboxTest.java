@@ -59,19 +59,36 @@ class OutboxTest {
     }
 
     @Test
-    void writesReliableFramesInOrderOneAtATime() {
+    void writesOneAtATimeAndBatchesTheFramesThatWaitedMeanwhile() {
         var sink = new ManualSink();
         var outbox = outbox(10, 10_000, new CountingListener());
         outbox.attach(sink, "hello", 0);
-        outbox.offer("a", 1);
-        outbox.offer("b", 1);
-        assertEquals(List.of("hello"), sink.written);
+        outbox.offer("{\"n\":1}", 7);
+        outbox.offer("{\"n\":2}", 7);
+        assertEquals(List.of("hello"), sink.written, "one write in flight at a time");
         sink.completeOne();
-        assertEquals(List.of("hello", "a"), sink.written);
+        assertEquals(List.of("hello", "[{\"n\":1},{\"n\":2}]"), sink.written, "waiting frames go as one array");
+        assertEquals(List.of(0L, 2L), sink.positions, "a batch carries the position of its last frame");
+        outbox.offer("{\"n\":3}", 7);
         sink.completeOne();
+        assertEquals("{\"n\":3}", sink.written.get(2), "a frame alone is written as itself");
+        assertEquals(3L, sink.positions.get(2));
         sink.completeOne();
-        assertEquals(List.of("hello", "a", "b"), sink.written);
-        assertEquals(List.of(0L, 1L, 2L), sink.positions);
+        assertEquals(0, outbox.pendingFrames());
+    }
+
+    @Test
+    void batchesAreCappedInFrames() {
+        var sink = new ManualSink();
+        var outbox = outbox(1000, 1_000_000, new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        for (int i = 0; i < Outbox.MAX_BATCH_FRAMES + 5; i++) {
+            outbox.offer("1", 1);
+        }
+        sink.completeOne();
+        assertEquals(Outbox.MAX_BATCH_FRAMES, sink.written.get(1).split(",").length);
+        sink.completeOne();
+        assertEquals(5, sink.written.get(2).split(",").length);
     }
 
     @Test
@@ -127,10 +144,10 @@ class OutboxTest {
         outbox.offer("r1", 2);
         outbox.offer("r2", 2);
         outbox.offerLossy("cursor", "c2");
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             sink.completeOne();
         }
-        assertEquals(List.of("hello", "r1", "r2", "c2"), sink.written);
+        assertEquals(List.of("hello", "[r1,r2]", "c2"), sink.written);
     }
 
     @Test
@@ -160,8 +177,8 @@ class OutboxTest {
         var second = new ManualSink();
         second.autoComplete = true;
         outbox.attach(second, "welcome-back", 3);
-        assertEquals(List.of("welcome-back", "f4", "f5", "f6"), second.written);
-        assertEquals(List.of(3L, 4L, 5L, 6L), second.positions);
+        assertEquals(List.of("welcome-back", "[f4,f5,f6]"), second.written);
+        assertEquals(List.of(3L, 6L), second.positions);
     }
 
     @Test
@@ -183,7 +200,6 @@ class OutboxTest {
         var sink = new ManualSink();
         var outbox = outbox(100, 10_000, new CountingListener());
         outbox.attach(sink, "hello", 0);
-        outbox.offer("f1", 2);
         AtomicInteger closed = new AtomicInteger();
         outbox.finish(sink, "bye", closed::incrementAndGet);
         assertEquals(List.of("hello"), sink.written);

@@ -105,7 +105,7 @@ final class RawWsClient implements AutoCloseable {
             return false;
         }
         if (opcode == 0x1) {
-            frames.add(ReceivedFrames.parse(new String(payload, StandardCharsets.UTF_8)));
+            frames.addText(new String(payload, StandardCharsets.UTF_8));
             return true;
         }
         return false;

@@ -28,6 +28,18 @@ public final class ReceivedFrames {
         incoming.add(frame);
     }
 
+    /** One WebSocket message or SSE event: a frame, or under load several frames as a JSON array. */
+    void addText(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            var value = reader.readValue();
+            if (value instanceof jakarta.json.JsonArray batch) {
+                batch.forEach(frame -> incoming.add(frame.asJsonObject()));
+            } else {
+                incoming.add(value.asJsonObject());
+            }
+        }
+    }
+
     /** The next frame matching {@code match}; frames before it are kept in {@link #seen()}. */
     public synchronized JsonObject await(Predicate<JsonObject> match, String what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();

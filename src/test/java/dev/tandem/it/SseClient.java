@@ -76,7 +76,7 @@ public final class SseClient implements AutoCloseable {
                         if (id != null) {
                             lastEventId = id;
                         }
-                        frames.add(ReceivedFrames.parse(data.toString()));
+                        frames.addText(data.toString());
                     }
                     data.setLength(0);
                     id = null;

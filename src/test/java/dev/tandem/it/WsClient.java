@@ -72,7 +72,7 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(ReceivedFrames.parse(partial.toString()));
+                frames.addText(partial.toString());
                 partial.setLength(0);
             }
             if (reading) {
