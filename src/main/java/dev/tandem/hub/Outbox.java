@@ -1,7 +1,9 @@
 package dev.tandem.hub;
 
 import java.util.ArrayDeque;
+import dev.tandem.protocol.Frames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +41,8 @@ public final class Outbox {
         void onSinkFailed(Sink sink, Throwable error);
     }
 
-    private record Entry(long position, String text, int bytes) {
+    /** A queued reliable frame; {@code topic}, {@code epoch} and {@code seq} are set for topic events and snapshots. */
+    private record Entry(long position, String text, int bytes, String topic, String epoch, long seq) {
     }
 
     private static final int MAX_LOSSY_KEYS = 256;
@@ -63,7 +66,9 @@ public final class Outbox {
     private long greetingPosition;
     private String farewell;
     private Runnable afterFarewell;
-    private boolean draining;
+    /** The sink a write chain currently runs for (null: none). A new sink starts its own chain, so a
+     *  write stuck on a dead connection never holds up the connection that replaced it. */
+    private Sink drainingFor;
     private boolean overflowed;
 
     public Outbox(int maxFrames, long maxBytes, int replayFrames, Executor writer, Listener listener) {
@@ -76,8 +81,15 @@ public final class Outbox {
 
     /** Queues a reliable frame; returns its position, or 0 when the outbox has overflowed and dropped it. */
     public long offer(String text, int bytes) {
+        return offer(new Outgoing(text, bytes, null, null, 0));
+    }
+
+    /** Queues a reliable frame, remembering its topic position; returns as {@link #offer(String, int)}. */
+    public long offer(Outgoing frame) {
+        String text = frame.text();
+        int bytes = frame.bytes();
         boolean overflowNow = false;
-        boolean start;
+        Sink start;
         long position;
         lock.lock();
         try {
@@ -85,7 +97,7 @@ public final class Outbox {
                 return 0;
             }
             position = nextPosition++;
-            pending.addLast(new Entry(position, text, bytes));
+            pending.addLast(new Entry(position, text, bytes, frame.topic(), frame.epoch(), frame.seq()));
             pendingBytes += bytes;
             // A single frame larger than the byte bound still goes out when nothing else waits.
             if (pending.size() > maxFrames || pendingBytes > maxBytes && pending.size() > 1) {
@@ -96,8 +108,8 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
-        if (start) {
-            writer.execute(this::drain);
+        if (start != null) {
+            writer.execute(drainFor(start));
         }
         if (overflowNow) {
             listener.onOverflow();
@@ -107,7 +119,7 @@ public final class Outbox {
 
     /** Replaces the lossy frame under {@code key}; dropped silently when too many keys are waiting. */
     public void offerLossy(String key, String text) {
-        boolean start;
+        Sink start;
         lock.lock();
         try {
             if (lossy == null) {
@@ -121,8 +133,8 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
-        if (start) {
-            writer.execute(this::drain);
+        if (start != null) {
+            writer.execute(drainFor(start));
         }
     }
 
@@ -131,9 +143,14 @@ public final class Outbox {
      * {@code greetingPosition}), then from the first unwritten frame.
      */
     public void attach(Sink newSink, String greetingText, long greetingPosition) {
-        boolean start;
+        Sink start;
+        Runnable unsentFarewell;
         lock.lock();
         try {
+            // A farewell still waiting for the old connection will never be written to the new one.
+            unsentFarewell = afterFarewell;
+            farewell = null;
+            afterFarewell = null;
             sink = newSink;
             greeting = greetingText;
             this.greetingPosition = greetingPosition;
@@ -141,8 +158,11 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
-        if (start) {
-            writer.execute(this::drain);
+        if (unsentFarewell != null) {
+            unsentFarewell.run();
+        }
+        if (start != null) {
+            writer.execute(drainFor(start));
         }
     }
 
@@ -175,13 +195,12 @@ public final class Outbox {
      * queued frames, then detaches it and runs {@code after}. Queued frames stay for a resume.
      */
     public void finish(Sink target, String text, Runnable after) {
-        boolean start;
+        Sink start = null;
+        boolean gone;
         lock.lock();
         try {
-            if (sink != target) {
-                start = false;
-                after.run();
-            } else {
+            gone = sink != target;
+            if (!gone) {
                 farewell = text;
                 afterFarewell = after;
                 start = startDrainLocked();
@@ -189,8 +208,29 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
-        if (start) {
-            writer.execute(this::drain);
+        if (gone) {
+            after.run();
+        } else if (start != null) {
+            writer.execute(drainFor(start));
+        }
+    }
+
+    /**
+     * For each topic with a frame waiting to be written: the position just before its first waiting
+     * frame, i.e. where a client that saw everything written so far stands in that topic.
+     */
+    public Map<String, Frames.Position> positionsBeforeQueued() {
+        lock.lock();
+        try {
+            Map<String, Frames.Position> positions = new HashMap<>();
+            for (Entry entry : pending) {
+                if (entry.topic() != null) {
+                    positions.putIfAbsent(entry.topic(), new Frames.Position(entry.epoch(), entry.seq() - 1));
+                }
+            }
+            return positions;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -277,21 +317,26 @@ public final class Outbox {
         }
     }
 
-    private boolean startDrainLocked() {
-        if (draining || sink == null) {
-            return false;
+    /** Claims the current sink for a new write chain; null when there is none or it has one already. */
+    private Sink startDrainLocked() {
+        if (sink == null || drainingFor == sink) {
+            return null;
         }
-        draining = true;
-        return true;
+        drainingFor = sink;
+        return sink;
+    }
+
+    private Runnable drainFor(Sink chain) {
+        return () -> drain(chain);
     }
 
     /** What the drain writes next: text, the resume position it ends at, and whether it is reliable. */
     private record Next(Sink target, String text, long position, boolean reliable, Runnable afterwards) {
     }
 
-    private void drain() {
+    private void drain(Sink chain) {
         while (true) {
-            Next next = takeNext();
+            Next next = takeNext(chain);
             if (next == null) {
                 return;
             }
@@ -318,7 +363,7 @@ public final class Outbox {
                 if (error != null) {
                     failed(next.target(), error);
                 } else if (completed(next.target(), writtenUpTo)) {
-                    drain();
+                    drain(chain);
                 }
             });
             return;
@@ -329,15 +374,17 @@ public final class Outbox {
      * Picks the next write under the lock: the farewell, the greeting, a batch of reliable frames (a
      * JSON array when more than one waits), or one lossy frame. Null when there is nothing to write.
      */
-    private Next takeNext() {
+    private Next takeNext(Sink chain) {
         List<String> batch;
         long lastPosition;
         Sink target;
         lock.lock();
         try {
             target = sink;
-            if (target == null) {
-                draining = false;
+            if (target != chain) {
+                if (drainingFor == chain) {
+                    drainingFor = null;
+                }
                 return null;
             }
             if (farewell != null) {
@@ -345,7 +392,7 @@ public final class Outbox {
                 farewell = null;
                 afterFarewell = null;
                 sink = null;
-                draining = false;
+                drainingFor = null;
                 return next;
             }
             if (greeting != null) {
@@ -360,7 +407,7 @@ public final class Outbox {
                     first.remove();
                     return new Next(target, text, -1, false, null);
                 }
-                draining = false;
+                drainingFor = null;
                 return null;
             }
             batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH_FRAMES));
@@ -386,9 +433,8 @@ public final class Outbox {
         lock.lock();
         try {
             if (sink != target) {
-                // The connection was replaced meanwhile: keep draining for the new one, if any.
-                draining = sink != null;
-                return draining;
+                // The connection was replaced meanwhile; the new one has a write chain of its own.
+                return false;
             }
             while (upTo > 0 && !pending.isEmpty() && pending.peekFirst().position() <= upTo) {
                 Entry entry = pending.pollFirst();
@@ -406,22 +452,20 @@ public final class Outbox {
 
     private void failed(Sink target, Throwable error) {
         boolean current;
-        boolean continueForNewSink;
         lock.lock();
         try {
             current = sink == target;
             if (current) {
                 sink = null;
             }
-            continueForNewSink = sink != null;
-            draining = continueForNewSink;
+            if (drainingFor == target) {
+                drainingFor = null;
+            }
         } finally {
             lock.unlock();
         }
         if (current) {
             listener.onSinkFailed(target, error);
-        } else if (continueForNewSink) {
-            writer.execute(this::drain);
         }
     }
 

@@ -30,6 +30,9 @@ final class Topic {
     private final ReentrantLock lock = new ReentrantLock();
     private final HistoryRing history;
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+    /** The subscribers as an array for fan-out, replaced on every change: a subscriber that leaves
+     *  during a fan-out (an overflow handled on the same thread) cannot disturb the iteration. */
+    private Subscriber[] fanout = new Subscriber[0];
     private long seq;
     private JsonValue state = JsonValue.EMPTY_JSON_OBJECT;
 
@@ -62,7 +65,7 @@ final class Topic {
             history.append(event);
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
             Outgoing hidden = redacted == null ? null : Outgoing.event(redacted, topic, epoch, next);
-            for (Subscriber subscriber : subscribers.values()) {
+            for (Subscriber subscriber : fanout) {
                 subscriber.deliver(event.isFor(subscriber.identity()) ? full : hidden);
             }
             return new Frames.Position(epoch, next);
@@ -79,6 +82,7 @@ final class Topic {
         lock.lock();
         try {
             subscribers.put(subscriber.key(), subscriber);
+            fanout = subscribers.values().toArray(new Subscriber[0]);
             boolean recovered = since != null && canReplayFrom(since, subscriber.replayBudget());
             if (requestId != null) {
                 subscriber.deliver(Outgoing.of(codec.encode(
@@ -107,7 +111,9 @@ final class Topic {
     void unsubscribe(String subscriberKey) {
         lock.lock();
         try {
-            subscribers.remove(subscriberKey);
+            if (subscribers.remove(subscriberKey) != null) {
+                fanout = subscribers.values().toArray(new Subscriber[0]);
+            }
         } finally {
             lock.unlock();
         }

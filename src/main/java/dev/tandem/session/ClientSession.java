@@ -190,7 +190,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     @Override
     public void deliver(Outgoing frame) {
-        long position = outbox.offer(frame.text(), frame.bytes());
+        long position = outbox.offer(frame);
         if (position > 0 && frame.topic() != null) {
             subscriptions.computeIfPresent(frame.topic(), (t, old) -> new Frames.Position(frame.epoch(), frame.seq()));
         }
@@ -226,10 +226,15 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             connection = newConnection;
             if (!exact) {
                 outbox.discardQueued();
-            }
-            if (!exact || overflowed) {
                 outbox.clearOverflow();
-                resubscribeAll(!exact);
+                resubscribeAll(Map.of(), true);
+            } else if (overflowed) {
+                // Frames were dropped after the overflow: drop the queue too and let history replay
+                // each topic from where the client stands, with the whole outbox as budget.
+                Map<String, Frames.Position> standing = outbox.positionsBeforeQueued();
+                outbox.discardQueued();
+                outbox.clearOverflow();
+                resubscribeAll(standing, false);
             }
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
         }
@@ -238,9 +243,10 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         }
     }
 
-    private void resubscribeAll(boolean clientPositionUnknown) {
+    private void resubscribeAll(Map<String, Frames.Position> standing, boolean clientPositionUnknown) {
         subscriptions.forEach((topic, position) -> {
-            Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN : position;
+            Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN
+                    : standing.getOrDefault(topic, position);
             hub.subscribe(TopicName.parse(topic), this, since, null);
         });
     }

@@ -1,0 +1,133 @@
+package dev.tandem.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.auth.Role;
+import dev.tandem.auth.TokenService;
+import dev.tandem.config.TandemConfig;
+import dev.tandem.docs.DocumentHost;
+import dev.tandem.hub.Hub;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.protocol.JsonSupport;
+import dev.tandem.protocol.TopicName;
+import dev.tandem.store.InMemoryDocumentStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SessionRegistryTest {
+    private static final TopicName TOPIC = new TopicName("r1", "chat");
+    private final FrameCodec codec = new FrameCodec(65536);
+    private final TandemConfig config = TandemConfig.defaults().withOutbox(20, 1_000_000);
+    private final Hub hub = new Hub(config, codec, Clock.systemUTC());
+    private final TokenService tokens = TokenService.fromSecret("0123456789abcdef0123456789abcdef-test", "k1",
+            Clock.systemUTC());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
+    private final SessionRegistry registry = new SessionRegistry(SessionSettings.from(config, Runnable::run), hub, docs,
+            codec, tokens, timer, Clock.systemUTC());
+
+    @AfterEach
+    void stop() {
+        registry.shutdown();
+        timer.shutdownNow();
+        docs.close();
+    }
+
+    private String token(String identity) {
+        return tokens.mint(tokens.mint(identity, identity, List.of("r1"), Role.COLLABORATOR, Duration.ofMinutes(5)));
+    }
+
+    private void publish(int count) {
+        for (int i = 0; i < count; i++) {
+            hub.publish(TOPIC, JsonSupport.JSON.createValue(i), "server", null);
+        }
+    }
+
+    /** A stalled connection cannot take its bye: it is closed when the grace period (2 s) ends. */
+    private static void awaitClosed(FakeConnection connection) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (connection.closedWith == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
+    void aStalledConnectionIsCutAsSlowConsumerWhileTheOthersReceiveEverything() {
+        var slow = new FakeConnection();
+        var fast = new FakeConnection();
+        registry.open(token("slow"), null, slow, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        registry.open(token("fast"), null, fast, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        slow.stalled = true;
+        publish(100);
+        assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), fast.eventSeqs("r1/chat"));
+        awaitClosed(slow);
+        assertEquals(ErrorCode.SLOW_CONSUMER, slow.closedWith);
+        assertNull(fast.closedWith);
+        assertEquals(0, hub.subscriberCount(TOPIC) - 1, "the slow session left the topic");
+    }
+
+    @Test
+    void aSessionResumedFromItsLastPositionGetsExactlyTheMissedFrames() {
+        var first = new FakeConnection();
+        ClientSession session = registry.open(token("bob"), null, first, null);
+        session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        publish(5);
+        long lastSeen = first.lastPosition();
+        session.connectionClosed(first);
+        publish(7);
+        var second = new FakeConnection();
+        ClientSession resumed = registry.open(token("bob"), session.id() + ":" + lastSeen, second, null);
+        assertEquals(session.id(), resumed.id());
+        assertEquals("welcome", second.types().get(0));
+        assertTrue(second.frames.get(0).getBoolean("resumed"));
+        assertEquals(LongStream.rangeClosed(6, 12).boxed().toList(), second.eventSeqs("r1/chat"));
+    }
+
+    @Test
+    void aResumeAfterAnOverflowContinuesFromTheClientsPositionOrResetsWhenTheGapIsTooLarge() {
+        var first = new FakeConnection();
+        ClientSession session = registry.open(token("carol"), null, first, null);
+        session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        publish(3);
+        first.stalled = true;
+        publish(25);
+        long lastSeen = first.lastPosition();
+        assertEquals(List.of(1L, 2L, 3L), first.eventSeqs("r1/chat"));
+        awaitClosed(first);
+        assertEquals(ErrorCode.SLOW_CONSUMER, first.closedWith);
+        publish(10);
+        var second = new FakeConnection();
+        registry.open(token("carol"), session.id() + ":" + lastSeen, second, null);
+        // 35 missed events are more than a 20-frame outbox may take at once: reset, then a snapshot.
+        assertEquals(List.of("welcome", "reset", "snapshot"), second.types());
+        assertEquals("gap_too_large", second.frames.get(1).getString("reason"));
+        assertEquals(38, second.frames.get(2).getInt("seq"));
+        publish(1);
+        assertEquals(List.of(39L), second.eventSeqs("r1/chat"), "live events continue after the snapshot");
+    }
+
+    @Test
+    void anotherIdentityCannotTakeOverASession() {
+        var first = new FakeConnection();
+        ClientSession session = registry.open(token("alice"), null, first, null);
+        var intruder = new FakeConnection();
+        ClientSession other = registry.open(token("mallory"), session.id() + ":0", intruder, null);
+        assertNotEquals(session.id(), other.id());
+        assertEquals(false, intruder.frames.get(0).getBoolean("resumed"));
+    }
+}
