@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A JSR-356 session as a {@link Connection}: asynchronous sends, one in flight at a time. */
 final class WsConnection implements Connection {
+    private static final ClassLoader SEND_CONTEXT_LOADER = ClassLoader.getPlatformClassLoader();
     private final Session session;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -25,13 +26,23 @@ final class WsConnection implements Connection {
             done.completeExceptionally(new IOException("websocket closed"));
             return done;
         }
-        session.getAsyncRemote().sendText(text, result -> {
-            if (result.isOK()) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(result.getException());
-            }
-        });
+        // Tyrus (Payara) reschedules its idle timer on every send through the managed executor, whose
+        // context capture scans META-INF/services of the thread's context class loader: with the WAR's
+        // loader that scan dominated fan-out CPU (bench/PROFILING.md). A loader without jars makes it cheap.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(SEND_CONTEXT_LOADER);
+        try {
+            session.getAsyncRemote().sendText(text, result -> {
+                if (result.isOK()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(result.getException());
+                }
+            });
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
         return done;
     }
 
