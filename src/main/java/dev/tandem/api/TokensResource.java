@@ -2,6 +2,8 @@ package dev.tandem.api;
 
 import static dev.tandem.protocol.JsonSupport.JSON;
 
+import dev.tandem.auth.Grants;
+import dev.tandem.auth.NamePatterns;
 import dev.tandem.auth.Principal;
 import dev.tandem.auth.Role;
 import dev.tandem.boot.TandemRuntime;
@@ -9,7 +11,9 @@ import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.ProtocolException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -60,9 +64,42 @@ public class TokensResource {
         if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "ttlSeconds must be within 1.." + MAX_TTL_SECONDS);
         }
-        Principal principal = runtime.tokens().mint(identity, name == null ? identity : name, rooms, role,
-                Duration.ofSeconds(ttlSeconds));
-        String token = runtime.tokens().mint(principal);
+        Principal principal = new Principal(identity, name == null ? identity : name, rooms, role,
+                runtime.tokens().now().plus(Duration.ofSeconds(ttlSeconds)),
+                JsonBodies.optionalString(request, "avatar"), JsonBodies.optionalString(request, "color"),
+                grants(request), null);
+        return created(runtime.tokens().mint(principal), principal);
+    }
+
+    /** {@code publish}, {@code subscribe} (channel patterns) and {@code tools {provide, call}} (tool patterns). */
+    private static Grants grants(JsonObject request) {
+        try {
+            NamePatterns provide = NamePatterns.ANY;
+            NamePatterns call = NamePatterns.ANY;
+            JsonValue tools = request.get("tools");
+            if (tools instanceof JsonObject toolsObject) {
+                provide = NamePatterns.of(patterns(toolsObject, "provide"), NamePatterns.NONE);
+                call = NamePatterns.of(patterns(toolsObject, "call"), NamePatterns.NONE);
+            } else if (tools != null && tools != JsonValue.NULL) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "tools must be {\"provide\": [...], \"call\": [...]}");
+            }
+            return new Grants(NamePatterns.of(patterns(request, "publish"), NamePatterns.ANY),
+                    NamePatterns.of(patterns(request, "subscribe"), NamePatterns.ANY), provide, call);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** A list of patterns; unlike other lists it may be empty (grants nothing). */
+    private static List<String> patterns(JsonObject object, String field) {
+        JsonValue value = object.get(field);
+        if (value instanceof JsonArray array && array.isEmpty()) {
+            return List.of();
+        }
+        return JsonBodies.optionalStrings(object, field);
+    }
+
+    static Response created(String token, Principal principal) {
         var roomsJson = JSON.createArrayBuilder();
         principal.rooms().forEach(roomsJson::add);
         String response = JSON.createObjectBuilder()

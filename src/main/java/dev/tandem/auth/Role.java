@@ -4,11 +4,17 @@ import java.util.Locale;
 
 /** What a token holder may do in its rooms. */
 public enum Role {
-    OWNER, COLLABORATOR, VIEWER, PUBLIC;
+    /** Everything, and may mint share links for its rooms. */
+    OWNER,
+    /** Reads and writes: publish, change documents, call tools. */
+    COLLABORATOR,
+    /** Reads only: no publish, no document changes, no tool calls. */
+    VIEWER,
+    /** Anonymous public access: reads only, like a viewer. */
+    PUBLIC;
 
-    /** Viewers (and public links minted as viewers) only read. */
     public boolean canWrite() {
-        return this != VIEWER;
+        return this == OWNER || this == COLLABORATOR;
     }
 
     public String wire() {

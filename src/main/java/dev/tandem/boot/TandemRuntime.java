@@ -1,6 +1,9 @@
 package dev.tandem.boot;
 
+import dev.tandem.auth.ApiKeyStore;
 import dev.tandem.auth.ApiKeys;
+import dev.tandem.auth.ShareLinks;
+import dev.tandem.auth.TokenKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
 import dev.tandem.docs.DocumentHost;
@@ -11,6 +14,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import dev.tandem.hub.Hub;
 import dev.tandem.protocol.FrameCodec;
+import dev.tandem.session.DocumentQuota;
 import dev.tandem.session.SessionRegistry;
 import dev.tandem.session.SessionSettings;
 import jakarta.annotation.PostConstruct;
@@ -43,6 +47,7 @@ public class TandemRuntime {
     private Hub hub;
     private TokenService tokens;
     private ApiKeys apiKeys;
+    private ShareLinks shareLinks;
     private SessionRegistry sessions;
     private DocumentHost documents;
     private ExecutorService writer;
@@ -54,18 +59,19 @@ public class TandemRuntime {
         Clock clock = Clock.systemUTC();
         codec = new FrameCodec(config.maxFrameBytes());
         hub = new Hub(config, codec, clock);
-        tokens = TokenService.fromSecret(tokenSecret(config), config.tokenKeyId(), clock);
-        apiKeys = new ApiKeys(apiKey(config));
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
         DataSource dataSource = Databases.dataSource(config);
         Migrations.migrate(dataSource);
+        shareLinks = new ShareLinks(dataSource, clock);
+        tokens = new TokenService(TokenKeys.fromConfig(config, tokenSecret(config)), clock, shareLinks::isRevoked);
+        apiKeys = new ApiKeys(apiKey(config), new ApiKeyStore(dataSource, clock));
         documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
                 .withCompactEvery(config.docsCompactEvery())
                 .withMaxLoaded(config.docsMaxLoaded())
                 .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds())));
         sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, documents, codec, tokens, timer,
-                clock);
+                clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), Databases.documentsOfRoom(dataSource)));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
     }
@@ -114,6 +120,10 @@ public class TandemRuntime {
         return apiKeys;
     }
 
+    public ShareLinks shareLinks() {
+        return shareLinks;
+    }
+
     public DocumentHost documents() {
         return documents;
     }
@@ -132,6 +142,9 @@ public class TandemRuntime {
     }
 
     private static String tokenSecret(TandemConfig config) {
+        if (config.tokenSecret() == null && config.security().tokenKeys().containsKey(config.tokenKeyId())) {
+            return null;
+        }
         if (config.tokenSecret() != null) {
             if (config.tokenSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
                 throw new IllegalStateException("tandem.tokenSecret must be at least 32 bytes");

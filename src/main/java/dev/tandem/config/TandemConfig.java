@@ -55,7 +55,9 @@ public record TandemConfig(
         /** Documents kept loaded in memory; the least recently used beyond it are evicted. Default 200. */
         int docsMaxLoaded,
         /** A document unused this long is evicted from memory (it stays in the database). Default 300 s. */
-        long docsIdleSeconds) {
+        long docsIdleSeconds,
+        /** Signing keys, expiry warnings, per-connection limits, allowed origins: see {@link SecurityConfig}. */
+        SecurityConfig security) {
 
     public static TandemConfig fromEnvironment() {
         return from(name -> {
@@ -88,7 +90,8 @@ public record TandemConfig(
                 r.string("db.url", "jdbc:h2:file:" + System.getProperty("user.home") + "/.tandem/tandem"),
                 r.intValue("docs.compactEvery", 200),
                 r.intValue("docs.maxLoaded", 200),
-                r.longValue("docs.idleSeconds", 300));
+                r.longValue("docs.idleSeconds", 300),
+                SecurityConfig.from(lookup));
     }
 
     public static TandemConfig defaults() {
@@ -107,21 +110,21 @@ public record TandemConfig(
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
                 historyByChannel, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds);
+                docsMaxLoaded, docsIdleSeconds, security);
     }
 
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
                 historyByChannel, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds);
+                docsMaxLoaded, docsIdleSeconds, security);
     }
 
     static String envName(String name) {
         return "TANDEM_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
     }
 
-    private record Reader(Function<String, String> lookup) {
+    record Reader(Function<String, String> lookup) {
         Optional<String> raw(String name) {
             return Optional.ofNullable(lookup.apply(name)).map(String::trim).filter(s -> !s.isEmpty());
         }

@@ -26,14 +26,16 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "doc.sync", type = DocFrames.Sync.class),
         @JsonbSubtype(alias = "doc.ops", type = DocFrames.Ops.class),
         @JsonbSubtype(alias = "doc.snapshot", type = DocFrames.Snapshot.class),
-        @JsonbSubtype(alias = "doc.patch", type = DocFrames.Patch.class)
+        @JsonbSubtype(alias = "doc.patch", type = DocFrames.Patch.class),
+        @JsonbSubtype(alias = "refresh", type = AuthFrames.Refresh.class),
+        @JsonbSubtype(alias = "token_expiring", type = AuthFrames.TokenExpiring.class)
 })
 public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** A frame a client sends; carries an {@code id} answered by exactly one {@code ack} or {@code error}. */
     sealed interface Request extends Frame permits Frames.Hello, Frames.Subscribe, Frames.Unsubscribe,
             Frames.Publish, Frames.Ping, Frames.Pong, DocFrames.Subscribe, DocFrames.Unsubscribe, DocFrames.Sync,
-            DocFrames.Ops {
+            DocFrames.Ops, AuthFrames.Refresh {
         String id();
 
         /** Throws {@link ProtocolException} with {@link ErrorCode#BAD_REQUEST} when a field is missing or invalid. */
@@ -42,6 +44,7 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** A frame only the server sends; {@code ping} and {@code pong} go both ways and are requests. */
     sealed interface Reply extends Frame permits Frames.Welcome, Frames.Ack, Frames.Error, Frames.Snapshot,
-            Frames.Event, Frames.Reset, Frames.Bye, DocFrames.Snapshot, DocFrames.Patch {
+            Frames.Event, Frames.Reset, Frames.Bye, DocFrames.Snapshot, DocFrames.Patch,
+            AuthFrames.TokenExpiring {
     }
 }

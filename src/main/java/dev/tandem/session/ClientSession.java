@@ -6,6 +6,7 @@ import dev.tandem.hub.Hub;
 import dev.tandem.hub.Outbox;
 import dev.tandem.hub.Outgoing;
 import dev.tandem.hub.Subscriber;
+import dev.tandem.protocol.AuthFrames;
 import dev.tandem.protocol.DocFrames;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.Frame;
@@ -37,6 +38,8 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     /** Topic → the position of the last event queued to this session (null until the first). */
     private final Map<String, Frames.Position> subscriptions = new ConcurrentHashMap<>();
     private final Object attachLock = new Object();
+    private final RateLimiter publishRate;
+    private volatile boolean expiryWarned;
     private volatile Principal principal;
     private volatile Connection connection;
 
@@ -50,6 +53,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
                 settings.writer(), this);
         this.documents = new SessionDocuments(this, docs);
+        this.publishRate = new RateLimiter(settings.security().publishRatePerSecond(), settings.security().publishBurst());
     }
 
     public String id() {
@@ -114,9 +118,13 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             } else if (request instanceof DocFrames.Sync sync) {
                 documents.sync(sync);
             } else if (request instanceof DocFrames.Ops ops) {
+                registry.documentQuota().admit(ops.doc());
                 documents.ops(ops);
             } else if (request instanceof DocFrames.Subscribe subscribe) {
+                registry.documentQuota().admit(subscribe.doc());
                 documents.subscribe(subscribe);
+            } else if (request instanceof AuthFrames.Refresh refresh) {
+                refresh(refresh);
             } else if (request instanceof DocFrames.Unsubscribe unsubscribe) {
                 documents.unsubscribe(unsubscribe);
             } else if (request instanceof Frames.Ping ping) {
@@ -136,6 +144,9 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private void subscribe(Frames.Subscribe request) {
         TopicName topic = TopicName.parse(request.topic());
         requireRead(topic.room());
+        if (!principal.canSubscribe(topic.room(), topic.channel())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant subscribing to " + topic);
+        }
         if (!subscriptions.containsKey(topic.toString()) && subscriptions.size() >= registry.settings().maxSubscriptions()) {
             throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
                     "at most " + registry.settings().maxSubscriptions() + " subscriptions per connection");
@@ -154,9 +165,43 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private void publish(Frames.Publish request) {
         TopicName topic = TopicName.parse(request.topic());
         requireWrite(topic.room());
+        if (!principal.canPublish(topic.room(), topic.channel())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant publishing to " + topic);
+        }
+        if (!publishRate.tryAcquire()) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "publishing faster than the connection's rate limit");
+        }
         Frames.Position at = hub.publish(topic, request.data(), principal.identity(),
                 request.to() == null ? null : new HashSet<>(request.to()));
         reply(new Frames.Ack(request.id(), topic.toString(), at.epoch(), at.seq(), null));
+    }
+
+    /**
+     * Swaps the token: it must verify and name the same identity, and still grant every subscribed topic;
+     * otherwise nothing changes.
+     */
+    private void refresh(AuthFrames.Refresh request) {
+        Principal next = registry.verify(request.token());
+        if (!next.identity().equals(principal.identity())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "a refreshed token must be for the same identity");
+        }
+        for (String subscribed : subscriptions.keySet()) {
+            TopicName topic = TopicName.parse(subscribed);
+            if (!next.canSubscribe(topic.room(), topic.channel())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token does not grant subscribed topic " + topic);
+            }
+        }
+        principal = next;
+        expiryWarned = false;
+        reply(Frames.Ack.of(request.id()));
+    }
+
+    /** Sends {@code token_expiring} once per token. */
+    void warnTokenExpiring() {
+        if (!expiryWarned && connection != null) {
+            expiryWarned = true;
+            reply(new AuthFrames.TokenExpiring(principal.expiresAt().toEpochMilli()));
+        }
     }
 
     void requireRead(String room) {

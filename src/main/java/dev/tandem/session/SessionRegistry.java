@@ -7,8 +7,10 @@ import dev.tandem.hub.Hub;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.protocol.Frames;
+import dev.tandem.protocol.ProtocolException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +35,11 @@ public final class SessionRegistry {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeats;
+    private final ScheduledFuture<?> tokenExpiries;
+    private final DocumentQuota documentQuota;
 
     public SessionRegistry(SessionSettings settings, Hub hub, DocumentHost docs, FrameCodec codec, TokenService tokens,
-                           ScheduledExecutorService timer, Clock clock) {
+                           ScheduledExecutorService timer, Clock clock, DocumentQuota documentQuota) {
         this.settings = settings;
         this.hub = hub;
         this.docs = docs;
@@ -45,6 +49,10 @@ public final class SessionRegistry {
         this.clock = clock;
         long period = settings.heartbeat().toMillis();
         this.heartbeats = timer.scheduleAtFixedRate(this::sendHeartbeats, period, period, TimeUnit.MILLISECONDS);
+        this.documentQuota = documentQuota;
+        TokenExpiry expiry = new TokenExpiry(clock, Duration.ofSeconds(settings.security().tokenExpiryWarningSeconds()),
+                (session, code) -> end(session, code, "token expired: refresh it before expiresAt"));
+        this.tokenExpiries = timer.scheduleWithFixedDelay(() -> expiry.sweep(sessions.values()), 1, 1, TimeUnit.SECONDS);
     }
 
     public SessionSettings settings() {
@@ -53,6 +61,28 @@ public final class SessionRegistry {
 
     public FrameCodec codec() {
         return codec;
+    }
+
+    DocumentQuota documentQuota() {
+        return documentQuota;
+    }
+
+    /** Verifies a join token (connect, refresh): signature, expiry, share link. */
+    Principal verify(String token) {
+        return tokens.verify(token);
+    }
+
+    /** Ends, with {@code bye forbidden}, every session whose token came from the revoked share link. */
+    public void endLinkSessions(String linkId) {
+        sessions.values().stream().filter(session -> linkId.equals(session.principal().linkId()))
+                .forEach(session -> end(session, ErrorCode.FORBIDDEN, "the share link was revoked"));
+    }
+
+    private void end(ClientSession session, ErrorCode code, String message) {
+        if (sessions.remove(session.id(), session)) {
+            cancelExpiry(session.id());
+            session.end(code, message);
+        }
     }
 
     /**
@@ -71,10 +101,20 @@ public final class SessionRegistry {
                 return existing;
             }
         }
+        requireConnectionAllowed(principal.identity());
         ClientSession session = new ClientSession(newSessionId(), principal, this, hub, docs, codec, settings);
         sessions.put(session.id(), session);
         session.attachNew(connection, welcome(requestId, session, principal, false));
         return session;
+    }
+
+    private void requireConnectionAllowed(String identity) {
+        int max = settings.security().maxConnectionsPerIdentity();
+        long live = sessions.values().stream().filter(s -> s.attached() && s.identity().equals(identity)).count();
+        if (live >= max) {
+            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "identity " + identity + " already has " + max
+                    + " connections");
+        }
     }
 
     /** Runs {@code action} after the grace period given to a connection to take its last frame. */
@@ -103,6 +143,8 @@ public final class SessionRegistry {
         if (!session.attached() && sessions.remove(session.id(), session)) {
             expiries.remove(session.id());
             session.end(ErrorCode.SESSION_EXPIRED, "session expired");
+        } else if (!sessions.containsKey(session.id())) {
+            expiries.remove(session.id());
         }
     }
 
@@ -127,6 +169,7 @@ public final class SessionRegistry {
     /** Ends every session (undeploy, shutdown): clients are told to reconnect. */
     public void shutdown() {
         heartbeats.cancel(false);
+        tokenExpiries.cancel(false);
         sessions.values().forEach(session -> session.end(ErrorCode.SHUTDOWN, "server shutting down"));
         sessions.clear();
         expiries.values().forEach(expiry -> expiry.cancel(false));

@@ -1,6 +1,7 @@
 package dev.tandem.transport.ws;
 
 import dev.tandem.boot.TandemRuntime;
+import dev.tandem.protocol.ErrorCode;
 import dev.tandem.session.ConnectionHandler;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  * WebSocket transport at {@code /api/realtime}: JSON text frames. The token comes as the
  * {@code token} query parameter or in a {@code hello} frame; everything else is the session's job.
  */
-@ServerEndpoint("/api/realtime")
+@ServerEndpoint(value = "/api/realtime", configurator = OriginCheck.class)
 public class RealtimeEndpoint {
     private static final Logger LOG = Logger.getLogger(RealtimeEndpoint.class.getName());
     private static final String HANDLER = ConnectionHandler.class.getName();
@@ -29,6 +30,10 @@ public class RealtimeEndpoint {
 
     @OnOpen
     public void open(Session session, EndpointConfig config) {
+        if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
+            new WsConnection(session).close(ErrorCode.FORBIDDEN, "origin not allowed");
+            return;
+        }
         // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
         // make the container close the connection with 1009 (message too big).
         int limit = runtime.config().maxFrameBytes();
@@ -43,7 +48,10 @@ public class RealtimeEndpoint {
 
     @OnMessage
     public void message(Session session, String text) {
-        handler(session).onText(text);
+        ConnectionHandler handler = handler(session);
+        if (handler != null) {
+            handler.onText(text);
+        }
     }
 
     @OnClose
