@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.auth.Role;
+import dev.tandem.auth.TokenKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
 import dev.tandem.docs.DocumentHost;
@@ -18,6 +19,8 @@ import dev.tandem.store.InMemoryDocumentStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
@@ -29,12 +32,12 @@ class SessionRegistryTest {
     private final FrameCodec codec = new FrameCodec(65536);
     private final TandemConfig config = TandemConfig.defaults().withOutbox(20, 1_000_000);
     private final Hub hub = new Hub(config, codec, Clock.systemUTC());
-    private final TokenService tokens = TokenService.fromSecret("0123456789abcdef0123456789abcdef-test", "k1",
-            Clock.systemUTC());
+    private final TokenService tokens = new TokenService(
+            new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
     private final SessionRegistry registry = new SessionRegistry(SessionSettings.from(config, Runnable::run), hub, docs,
-            codec, tokens, timer, Clock.systemUTC());
+            codec, tokens, timer, Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
 
     @AfterEach
     void stop() {
