@@ -77,6 +77,11 @@ async function fanout(system, server) {
     if (sess.connect.failed) throw new Error(`connect: ${sess.connect.failed} failed: ${sess.connect.firstErrors.join('; ')}`);
     await measure(sess, { phase: 'warm', ratePerRoom: rate, durationMs: 5000, drainMs: 5000 });
     for (let i = 1; i <= repeat; i++) {
+      if (i === 1 && server.kind === 'java' && env('BENCH_JFR', '') === '1') {
+        const file = path.join(logDir, `fanout-${system}@${server.name}.jfr`);
+        sh(`jcmd ${server.pid} JFR.start name=bench settings=profile duration=${seconds}s filename=${file}`);
+        console.log(`[bench] JFR recording ${file}`);
+      }
       await guarded('fanout', system, server, `rep${i}`, () => measure(sess, { phase: `m${i}`, ratePerRoom: rate, durationMs: seconds * 1000 }));
       await sleep(1000);
     }
