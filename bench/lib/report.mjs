@@ -201,5 +201,8 @@ const tail = [
   'Not measured yet: Tandem\'s CRDT document feature has not landed. When it does, the scenario is 10 clients × 200 concurrent appends, ' +
   'time to convergence, against `@hocuspocus/server` + `@hocuspocus/provider` + `yjs` (already pinned in package.json). No number is given here on purpose.', '',
 ];
-fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), [...head, ...bodies, ...tail].join('\n'));
+// Hand-written profiling findings (evidence in results/<run>/jfr-*.txt) are carried over verbatim.
+const prof = path.join(benchDir, 'PROFILING.md');
+const profText = fs.existsSync(prof) ? [fs.readFileSync(prof, 'utf8').replace(/^# /m, '## '), ''] : [];
+fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), [...head, ...bodies, ...profText, ...tail].join('\n'));
 console.log(`wrote ${path.join(benchDir, 'RESULTS.md')}`);
