@@ -39,7 +39,7 @@ class Worker {
  * rooms: room names; subsPerRoom subscribers each.
  */
 export async function openSession({ system, server, rooms, subsPerRoom, workers = 2, autoResume = true, concurrency = 50 }) {
-  const cfg = { system, port: server.port, apiKey: API_KEY, autoResume: autoResume && system === 'tandem-ws' };
+  const cfg = { system, port: server.port, apiKey: API_KEY, autoResume: autoResume && system.startsWith('tandem') };
   const subWorkers = Array.from({ length: workers }, () => new Worker('sub'));
   const pub = new Worker('pub');
   await Promise.all([...subWorkers, pub].map((w) => w.call({ cmd: 'init', cfg })));

@@ -11,6 +11,8 @@ if (!runDirs.length) { console.error('usage: node lib/report.mjs results/<run>..
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null; };
 const fmt = (v, d = 1) => v == null || Number.isNaN(v) ? '–' : (Math.abs(v) >= 100 ? Math.round(v).toString() : v.toFixed(d));
+// Latency percentiles: the histogram tops out at 10 s, so 10000 means "10 s or more".
+const lat = (v, d = 2) => v != null && v >= 10000 ? '≥10000' : fmt(v, d);
 const key = (r) => `${r.system}@${r.server}`;
 const ORDER = ['ws-relay@ws-relay', 'socketio@socketio', 'tandem-ws@payara', 'tandem-sse@payara', 'tandem-ws@wildfly', 'tandem-sse@wildfly'];
 const byOrder = (a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99);
@@ -71,7 +73,7 @@ function buildRun(dir, headline) {
     for (const f of fan) {
       if (f.error) { out.push(`| ${f.k} | 0 | – | – | – | – | – | – | – | – | – | ERROR: ${f.error.replace(/\|/g, '/')} |`); continue; }
       const notes = f.closeCodes.length ? `connections closed by server: ${JSON.stringify(Object.assign({}, ...f.closeCodes)).replace(/\|/g, '/')} (client auto-resumed)` : '';
-      out.push(`| ${f.k} | ${f.reps} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${fmt(f.p99min, 1)}–${fmt(f.p99max, 1)} | ${fmt(f.max)} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
+      out.push(`| ${f.k} | ${f.reps} | ${lat(f.p50)} | ${lat(f.p99)} | ${lat(f.p99min, 1)}–${lat(f.p99max, 1)} | ${fmt(f.max)} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
     }
     out.push('');
     const relay = fan.find((f) => f.k === 'ws-relay@ws-relay' && !f.error);
@@ -137,7 +139,7 @@ function buildRun(dir, headline) {
     for (const r of cap.sort((a, b) => byOrder(key(a), key(b)))) {
       if (r.error) { out.push(`| ${key(r)} | ${r.label} | – | – | – | – | – | – | – | – | – | – | ERROR: ${r.error} |`); continue; }
       const x = r.result;
-      out.push(`| ${key(r)} | ${x.subscribers} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${fmt(x.latencyMs.p50, 2)} | ${fmt(x.latencyMs.p99, 2)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${x.client.closes} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} | ${x.drainMs} |`);
+      out.push(`| ${key(r)} | ${x.subscribers} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${lat(x.latencyMs.p50)} | ${lat(x.latencyMs.p99)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${x.client.closes} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} | ${x.drainMs} |`);
     }
     out.push('');
     const best = new Map();
@@ -172,7 +174,7 @@ function buildRun(dir, headline) {
     for (const r of rooms.sort((a, b) => byOrder(key(a), key(b)))) {
       if (r.error) { out.push(`| ${key(r)} | ${r.label} | | | | | | | | | ERROR: ${r.error} |`); continue; }
       const x = r.result;
-      out.push(`| ${key(r)} | ${x.rooms} × ${x.subscribers / x.rooms} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${fmt(x.latencyMs.p50, 2)} | ${fmt(x.latencyMs.p99, 2)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} |`);
+      out.push(`| ${key(r)} | ${x.rooms} × ${x.subscribers / x.rooms} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${lat(x.latencyMs.p50)} | ${lat(x.latencyMs.p99)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} |`);
     }
     out.push('');
   }

@@ -174,13 +174,15 @@ async function openTandemWs(sub, since) {
   });
 }
 
-function openTandemSse(sub) {
+function openTandemSse(sub, resume = false) {
   return new Promise(async (resolve, reject) => {
     let token;
     try { token = await tokenFor([sub.room], sub.identity); } catch (e) { reject(e); return; }
     const topic = `${sub.room}/chat`;
+    const headers = { accept: 'text/event-stream' };
+    if (resume && sub.lastEventId) headers['last-event-id'] = sub.lastEventId;
     const req = http.request({ host: '127.0.0.1', port: cfg.port, agent: false,
-      path: `/api/realtime/sse?token=${encodeURIComponent(token)}`, headers: { accept: 'text/event-stream' } }, (res) => {
+      path: `/api/realtime/sse?token=${encodeURIComponent(token)}`, headers }, (res) => {
       if (res.statusCode !== 200) { reject(new Error('sse status ' + res.statusCode)); res.resume(); return; }
       res.setEncoding('utf8');
       let buf = '';
@@ -201,12 +203,23 @@ function openTandemSse(sub) {
           }
         }
       });
-      res.on('close', () => { if (!sub.closing) stats.closes++; });
+      res.on('close', () => {
+        if (sub.closing || sub.req !== req) return;
+        stats.closes++;
+        // Like EventSource: reconnect with Last-Event-ID (bounded), the session resumes.
+        if (cfg.autoResume && (sub.resumes = (sub.resumes || 0) + 1) <= 20) {
+          stats.reconnects++;
+          setTimeout(() => openTandemSse(sub, true).catch(() => { stats.errors++; }), 50);
+        }
+      });
     });
     sub.req = req;
     sub.onWelcome = (f) => {
+      if (resume && f.session === sub.session) { resolve(); return; } // session resumed: subscriptions kept
       sub.session = f.session;
-      httpJson('POST', `/api/realtime/sse/${f.session}`, { type: 'subscribe', id: 'sub', topic }).catch((e) => reject(e));
+      const frame = { type: 'subscribe', id: resume ? 'resub' : 'sub', topic };
+      if (resume && sub.lastSeq != null) frame.since = { epoch: sub.epoch, seq: sub.lastSeq };
+      httpJson('POST', `/api/realtime/sse/${f.session}`, frame).catch((e) => reject(e));
     };
     sub.onSubscribed = resolve;
     sub.onSubscribedErr = reject;
@@ -384,7 +397,7 @@ process.on('message', async (m) => {
       }
       case 'publish': {
         const r = await publish(m);
-        send({ ev: 'publish', ...r, ...pubStats });
+        send({ ev: 'publish', ...pubStats, ...r }); // r.sent = this phase only
         break;
       }
       case 'pubStats': {
