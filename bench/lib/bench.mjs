@@ -173,12 +173,20 @@ async function main() {
         const system = systemsOf(name)[0];
         await guarded('idle', system, server, '', () => idle({ system, server, n: Number(env('IDLE_N', '5000')) }));
       }
+      // Tandem keeps a dropped session (and its subscriptions) for tandem.session.ttlSeconds (60 s).
+      // BENCH_TANDEM_SETTLE_S=65 waits that out between scenarios; default 0 (back to back), which
+      // is how the "no deliveries after a previous scenario" defect in RESULTS.md shows up.
+      const settle = async () => {
+        const s = server.kind === 'java' ? Number(env('BENCH_TANDEM_SETTLE_S', '0')) : 0;
+        if (s > 0) { console.log(`[bench] settling ${s} s`); await sleep(s * 1000); }
+      };
+      if (scenarios.includes('idle')) await settle();
       for (const system of systemsOf(name)) {
-        if (scenarios.includes('fanout')) await fanout(system, server);
+        if (scenarios.includes('fanout')) { await fanout(system, server); await settle(); }
         if (system.endsWith('-sse')) continue; // later scenarios: WebSocket transports only
-        if (scenarios.includes('storm')) await storm(system, server);
-        if (scenarios.includes('rooms')) await rooms(system, server);
-        if (scenarios.includes('capacity')) await capacity(system, server);
+        if (scenarios.includes('storm')) { await storm(system, server); await settle(); }
+        if (scenarios.includes('rooms')) { await rooms(system, server); await settle(); }
+        if (scenarios.includes('capacity')) { await capacity(system, server); await settle(); }
       }
     } catch (e) {
       record({ scenario: 'error', system: name, server, error: String(e.stack || e) });

@@ -9,7 +9,7 @@ const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const runDirs = process.argv.slice(2).map((d) => path.resolve(d));
 if (!runDirs.length) { console.error('usage: node lib/report.mjs results/<run>...'); process.exit(2); }
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null; };
+const median = (a) => { const s = a.filter((x) => x != null).sort((x, y) => x - y); const m = s.length >> 1; return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null; };
 const fmt = (v, d = 1) => v == null || Number.isNaN(v) ? '–' : (Math.abs(v) >= 100 ? Math.round(v).toString() : v.toFixed(d));
 // Latency percentiles: the histogram tops out at 10 s, so 10000 means "10 s or more".
 const lat = (v, d = 2) => v != null && v >= 10000 ? '≥10000' : fmt(v, d);
@@ -24,6 +24,7 @@ function gnuplot(script, outPng) {
   } catch (e) { console.error('gnuplot failed: ' + (e.stderr || e.message)); return false; }
 }
 
+const nz = (a, f) => { const v = a.filter((x) => x != null); return v.length ? f(...v) : null; };
 function fanoutSummary(res) {
   const groups = new Map();
   for (const r of res.runs.filter((x) => x.scenario === 'fanout')) {
@@ -39,7 +40,7 @@ function fanoutSummary(res) {
     rows.push({
       k, reps: rr.length,
       p50: median(rr.map((r) => r.latencyMs.p50)), p99: median(rr.map((r) => r.latencyMs.p99)),
-      p99min: Math.min(...rr.map((r) => r.latencyMs.p99)), p99max: Math.max(...rr.map((r) => r.latencyMs.p99)),
+      p99min: nz(rr.map((r) => r.latencyMs.p99), Math.min), p99max: nz(rr.map((r) => r.latencyMs.p99), Math.max),
       max: Math.max(...rr.map((r) => r.latencyMs.max)),
       lost: rr.reduce((a, r) => a + r.lost, 0), dup: rr.reduce((a, r) => a + r.duplicates, 0),
       expected: rr.reduce((a, r) => a + r.expectedDeliveries, 0),
@@ -72,7 +73,8 @@ function buildRun(dir, headline) {
     out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const f of fan) {
       if (f.error) { out.push(`| ${f.k} | 0 | – | – | – | – | – | – | – | – | – | ERROR: ${f.error.replace(/\|/g, '/')} |`); continue; }
-      const notes = f.closeCodes.length ? `connections closed by server: ${JSON.stringify(Object.assign({}, ...f.closeCodes)).replace(/\|/g, '/')} (client auto-resumed)` : '';
+      const empty = f.rr.filter((r) => r.received === 0).length;
+      const notes = (empty ? `${empty} repetition(s) delivered nothing (percentiles over the others); ` : '') + (f.closeCodes.length ? `connections closed by server: ${JSON.stringify(Object.assign({}, ...f.closeCodes)).replace(/\|/g, '/')} (client auto-resumed)` : '');
       out.push(`| ${f.k} | ${f.reps} | ${lat(f.p50)} | ${lat(f.p99)} | ${lat(f.p99min, 1)}–${lat(f.p99max, 1)} | ${fmt(f.max)} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
     }
     out.push('');
@@ -84,8 +86,9 @@ function buildRun(dir, headline) {
       out.push('| Tandem system | p99 Tandem / ws relay | p99 Socket.IO / Tandem | p50 Tandem / ws relay | lost | verdict |');
       out.push('|---|---|---|---|---|---|');
       for (const t of tandem) {
-        const a = relay ? t.p99 / relay.p99 : null; const b = sio ? sio.p99 / t.p99 : null; const c = relay ? t.p50 / relay.p50 : null;
-        const ok = (a == null || a <= 1) && (b == null || b >= 3) && t.lost === 0 && t.dup === 0;
+        const has = t.p99 != null;
+        const a = relay && has ? t.p99 / relay.p99 : null; const b = sio && has ? sio.p99 / t.p99 : null; const c = relay && has ? t.p50 / relay.p50 : null;
+        const ok = has && (a == null || a <= 1) && (b == null || b >= 3) && t.lost === 0 && t.dup === 0;
         out.push(`| ${t.k} | ${fmt(a, 2)} | ${fmt(b, 2)} | ${fmt(c, 2)} | ${t.lost} | ${ok ? 'meets target' : 'misses target'} |`);
       }
       out.push('');
