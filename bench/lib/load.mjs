@@ -1,0 +1,149 @@
+// The load tool: forks subscriber workers and one publisher worker (lib/worker.mjs), drives them,
+// and measures the server process (CPU ticks, RSS) around each measured phase.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuTicks, rssKb, loadavg, heapKb, API_KEY } from './servers.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+class Worker {
+  constructor(role) {
+    this.role = role;
+    this.proc = fork(path.join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    this.waiters = [];
+    this.proc.on('message', (m) => {
+      if (m.ev === 'error') { const w = this.waiters.shift(); if (w) w.reject(new Error(m.error)); return; }
+      const w = this.waiters.shift(); if (w) w.resolve(m);
+    });
+    this.proc.on('exit', () => { for (const w of this.waiters) w.reject(new Error('worker exited')); this.waiters = []; });
+  }
+  call(msg, timeoutMs = 600_000) {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`worker timeout on ${msg.cmd}`)), timeoutMs);
+      this.waiters.push({ resolve: (v) => { clearTimeout(t); resolve(v); }, reject: (e) => { clearTimeout(t); reject(e); } });
+      this.proc.send(msg);
+    });
+  }
+  async close() {
+    try { await this.call({ cmd: 'close' }, 10_000); } catch {}
+    try { this.proc.kill('SIGKILL'); } catch {}
+  }
+}
+
+/**
+ * A set of connected subscribers plus a publisher against one server.
+ * system: ws-relay | socketio | tandem-ws | tandem-sse
+ * rooms: room names; subsPerRoom subscribers each.
+ */
+export async function openSession({ system, server, rooms, subsPerRoom, workers = 2, autoResume = true, concurrency = 50 }) {
+  const cfg = { system, port: server.port, apiKey: API_KEY, autoResume: autoResume && system.startsWith('tandem') };
+  const subWorkers = Array.from({ length: workers }, () => new Worker('sub'));
+  const pub = new Worker('pub');
+  await Promise.all([...subWorkers, pub].map((w) => w.call({ cmd: 'init', cfg })));
+  const all = [];
+  let i = 0;
+  for (const room of rooms) for (let k = 0; k < subsPerRoom; k++) all.push({ room, identity: `s${i++}` });
+  const shares = subWorkers.map(() => []);
+  all.forEach((s, j) => shares[j % workers].push(s));
+  const t0 = now();
+  const res = await Promise.all(subWorkers.map((w, j) => w.call({ cmd: 'connect', subs: shares[j], concurrency })));
+  const connect = { ok: res.reduce((a, r) => a + r.ok, 0), failed: res.reduce((a, r) => a + r.failed, 0),
+    firstErrors: res.flatMap((r) => r.firstErrors), ms: Math.round(now() - t0) };
+  if (system !== 'none') await pub.call({ cmd: 'pubOpen', rooms });
+  return { system, server, rooms, subsPerRoom, subWorkers, pub, connect, total: all.length,
+    close: async () => { await Promise.all([...subWorkers, pub].map((w) => w.close())); } };
+}
+
+function percentile(hist, bucketMs, total, q) {
+  // hist: Map bucket -> count, sorted keys
+  const target = Math.ceil(total * q);
+  let acc = 0;
+  for (const [b, c] of hist) { acc += c; if (acc >= target) return (b + 1) * bucketMs; }
+  return null;
+}
+
+/** One measured phase: publish ratePerRoom msg/s into every room for durationMs, wait for delivery, report. */
+export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 15_000, during }) {
+  const { subWorkers, pub, rooms, server } = sess;
+  const perRoom = Math.round(ratePerRoom * durationMs / 1000);
+  await Promise.all(subWorkers.map((w) => w.call({ cmd: 'arm', phase, maxN: perRoom + 16 })));
+  const load0 = loadavg();
+  const cpu0 = cpuTicks(server.pid); const t0 = now();
+  let rssPeak = rssKb(server.pid);
+  const sampler = setInterval(() => { try { rssPeak = Math.max(rssPeak, rssKb(server.pid)); } catch {} }, 500);
+  const pubP = pub.call({ cmd: 'publish', rooms, ratePerRoom, durationMs, p: phase });
+  const duringP = during ? during() : null;
+  const published = await pubP;
+  const duringR = duringP ? await duringP : null;
+  const pubEnd = now();
+  const expectedTotal = perRoom * sess.total;
+  // Drain: wait until everything arrived, or no progress for 3 s, or drainMs.
+  let last = -1, lastChange = now();
+  while (now() - pubEnd < drainMs) {
+    const pr = await Promise.all(subWorkers.map((w) => w.call({ cmd: 'progress' })));
+    const got = pr.reduce((a, r) => a + r.received, 0);
+    if (got >= expectedTotal) break;
+    if (got !== last) { last = got; lastChange = now(); } else if (now() - lastChange > 3000) break;
+    await sleep(200);
+  }
+  const t1 = now(); const cpu1 = cpuTicks(server.pid);
+  clearInterval(sampler);
+  const rssEnd = rssKb(server.pid);
+  const expectedPerRoom = Object.fromEntries(rooms.map((r) => [r, perRoom]));
+  const reps = await Promise.all(subWorkers.map((w) => w.call({ cmd: 'report', expectedPerRoom })));
+  const pubStats = await pub.call({ cmd: 'pubStats' });
+  const merged = new Map();
+  let bucketMs = 0.01;
+  let received = 0, dup = 0, lost = 0, complete = 0, maxLat = 0, lastRecv = 0;
+  const agg = { closes: 0, reconnects: 0, resets: 0, errors: 0, seqGaps: 0, seqDups: 0, other: 0, errorFrames: {}, closeCodes: {} };
+  for (const r of reps) {
+    bucketMs = r.bucketMs;
+    for (let j = 0; j < r.hist.length; j += 2) merged.set(r.hist[j], (merged.get(r.hist[j]) || 0) + r.hist[j + 1]);
+    received += r.stats.received; dup += r.stats.dup; lost += r.lost; complete += r.complete;
+    maxLat = Math.max(maxLat, r.stats.maxLat); lastRecv = Math.max(lastRecv, r.lastRecv);
+    for (const k of ['closes', 'reconnects', 'resets', 'errors', 'seqGaps', 'seqDups', 'other']) agg[k] += r.stats[k];
+    for (const [k, v] of Object.entries(r.stats.errorFrames || {})) agg.errorFrames[k] = (agg.errorFrames[k] || 0) + v;
+    for (const [k, v] of Object.entries(r.stats.closeCodes || {})) agg.closeCodes[k] = (agg.closeCodes[k] || 0) + v;
+  }
+  const sorted = new Map([...merged.entries()].sort((a, b) => a[0] - b[0]));
+  let samples = 0; for (const c of sorted.values()) samples += c;
+  const pct = (q) => { const v = percentile(sorted, bucketMs, samples, q); return v == null ? null : +v.toFixed(2); };
+  // Compact latency distribution for charts: CDF points at fixed quantiles.
+  const quantiles = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999, 1];
+  const cdf = quantiles.map((q) => [q, q === 1 ? +maxLat.toFixed(2) : pct(q)]);
+  const elapsedS = (t1 - t0) / 1000;
+  return {
+    phase, ratePerRoom, rooms: rooms.length, subscribers: sess.total, durationMs,
+    published: published.sent, publisherMaxBehind: published.maxBehind, publishWallMs: Math.round(published.wallMs),
+    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors,
+    expectedDeliveries: expectedTotal, received, lost, duplicates: dup, completeSubscribers: complete,
+    deliveriesPerSec: Math.round(received / (durationMs / 1000)),
+    latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), p999: pct(0.999), max: +maxLat.toFixed(2) },
+    cdf,
+    drainMs: Math.round(Math.max(0, lastRecv - pubEnd)),
+    server: { cpuPct: +((cpu1 - cpu0) / elapsedS).toFixed(1), rssPeakMb: +(rssPeak / 1024).toFixed(1), rssEndMb: +(rssEnd / 1024).toFixed(1) },
+    client: agg, loadavgBefore: load0, loadavgAfter: loadavg(), during: duringR,
+  };
+}
+
+/** Idle connections: server memory after full GC, before and after opening n subscribed connections. */
+export async function idle({ system, server, n }) {
+  const base = await heapKb(server);
+  const baseRss = rssKb(server.pid);
+  const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: n, workers: 2, autoResume: false, concurrency: 25 });
+  await sleep(3000);
+  const withN = await heapKb(server);
+  const rssN = rssKb(server.pid);
+  const ok = sess.connect.ok;
+  await sess.close();
+  return {
+    system, requested: n, connected: ok, failed: sess.connect.failed, firstErrors: sess.connect.firstErrors, connectMs: sess.connect.ms,
+    baseline: { ...base, rssKb: baseRss }, loaded: { ...withN, rssKb: rssN },
+    heapPerConnKb: ok ? +((withN.heapKb - base.heapKb) / ok).toFixed(2) : null,
+    rssPerConnKb: ok ? +((rssN - baseRss) / ok).toFixed(2) : null,
+    externalPerConnKb: (ok && withN.externalKb != null) ? +((withN.externalKb - base.externalKb) / ok).toFixed(2) : null,
+  };
+}

@@ -1,0 +1,213 @@
+// Turns results/<run>/results.json into bench/RESULTS.md plus PNG charts (gnuplot) in results/<run>/.
+// usage: node lib/report.mjs results/<run> [more runs...]   (the first run is the headline)
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const runDirs = process.argv.slice(2).map((d) => path.resolve(d));
+if (!runDirs.length) { console.error('usage: node lib/report.mjs results/<run>...'); process.exit(2); }
+
+const median = (a) => { const s = a.filter((x) => x != null).sort((x, y) => x - y); const m = s.length >> 1; return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null; };
+const fmt = (v, d = 1) => v == null || Number.isNaN(v) ? '–' : (Math.abs(v) >= 100 ? Math.round(v).toString() : v.toFixed(d));
+// Latency percentiles: the histogram tops out at 10 s, so 10000 means "10 s or more".
+const lat = (v, d = 2) => v != null && v >= 10000 ? '≥10000' : fmt(v, d);
+const key = (r) => `${r.system}@${r.server}`;
+const ORDER = ['ws-relay@ws-relay', 'socketio@socketio', 'tandem-ws@payara', 'tandem-sse@payara', 'tandem-ws@wildfly', 'tandem-sse@wildfly'];
+const byOrder = (a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99);
+
+function gnuplot(script, outPng) {
+  try {
+    execFileSync('gnuplot', [], { input: script, encoding: 'utf8', stdio: ['pipe', 'ignore', 'pipe'] });
+    return fs.existsSync(outPng);
+  } catch (e) { console.error('gnuplot failed: ' + (e.stderr || e.message)); return false; }
+}
+
+const nz = (a, f) => { const v = a.filter((x) => x != null); return v.length ? f(...v) : null; };
+function fanoutSummary(res) {
+  const groups = new Map();
+  for (const r of res.runs.filter((x) => x.scenario === 'fanout')) {
+    if (!groups.has(key(r))) groups.set(key(r), []);
+    groups.get(key(r)).push(r);
+  }
+  const rows = [];
+  for (const k of [...groups.keys()].sort(byOrder)) {
+    const reps = groups.get(k).filter((r) => r.result);
+    const errs = groups.get(k).filter((r) => r.error);
+    if (!reps.length) { rows.push({ k, error: errs.map((e) => e.error).join('; ') }); continue; }
+    const rr = reps.map((r) => r.result);
+    rows.push({
+      k, reps: rr.length,
+      p50: median(rr.map((r) => r.latencyMs.p50)), p99: median(rr.map((r) => r.latencyMs.p99)),
+      p99min: nz(rr.map((r) => r.latencyMs.p99), Math.min), p99max: nz(rr.map((r) => r.latencyMs.p99), Math.max),
+      max: Math.max(...rr.map((r) => r.latencyMs.max)),
+      lost: rr.reduce((a, r) => a + r.lost, 0), dup: rr.reduce((a, r) => a + r.duplicates, 0),
+      expected: rr.reduce((a, r) => a + r.expectedDeliveries, 0),
+      closes: rr.reduce((a, r) => a + r.client.closes, 0), closeCodes: rr.map((r) => r.client.closeCodes).filter((c) => c && Object.keys(c).length),
+      cpu: median(rr.map((r) => r.server.cpuPct)), rss: Math.max(...rr.map((r) => r.server.rssPeakMb)),
+      load: median(rr.map((r) => r.loadavgBefore[0])), cdf: rr[0].cdf, rr,
+    });
+  }
+  return rows;
+}
+
+function buildRun(dir, headline) {
+  const res = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  const rel = path.relative(benchDir, dir);
+  const out = [];
+  out.push(`## Run \`${res.runId}\`${headline ? ' (headline)' : ''}`, '');
+  out.push(`Scenarios: ${res.scenarios.join(', ')}; servers: ${res.servers.join(', ')}; bench commit ${res.machine.gitCommit}; ` +
+    `load average at start ${res.machine.loadavgAtStart.map((x) => x.toFixed(1)).join(' / ')}, at end ${(res.machine.loadavgAtEnd || []).map((x) => x.toFixed(1)).join(' / ')}.`, '');
+  if (Object.keys(res.config || {}).length) out.push(`Settings: \`${Object.entries(res.config).map(([k, v]) => `${k}=${v}`).join(' ')}\``, '');
+  const starts = res.runs.filter((r) => r.scenario === 'start');
+  if (starts.length) out.push('Server start: ' + starts.map((s) => `${s.server?.name || s.server || s.system} ${s.result ? (s.result.startMs / 1000).toFixed(1) + ' s' : 'FAILED: ' + s.error}`).join(', '), '');
+
+  // ---- fan-out
+  const fan = fanoutSummary(res);
+  if (fan.length) {
+    out.push('### Fan-out (one topic, N subscribers, R msg/s)', '');
+    const any = fan.find((f) => f.rr)?.rr[0];
+    if (any) out.push(`${any.subscribers} subscribers, ${any.ratePerRoom} msg/s for ${any.durationMs / 1000} s per repetition = ${any.expectedDeliveries} deliveries per repetition; latency = receive − send stamp (same monotonic clock). p50/p99 are medians over repetitions; "p99 spread" is min–max over repetitions; lost/dup summed over all repetitions.`, '');
+    out.push('| system | reps | p50 ms | p99 ms | p99 spread | max ms | lost | dup | server CPU % | server RSS peak MB | load avg (1 min) | notes |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const f of fan) {
+      if (f.error) { out.push(`| ${f.k} | 0 | – | – | – | – | – | – | – | – | – | ERROR: ${f.error.replace(/\|/g, '/')} |`); continue; }
+      const empty = f.rr.filter((r) => r.received === 0).length;
+      const notes = (empty ? `${empty} repetition(s) delivered nothing (percentiles over the others); ` : '') + (f.closeCodes.length ? `connections closed by server: ${JSON.stringify(Object.assign({}, ...f.closeCodes)).replace(/\|/g, '/')} (client auto-resumed)` : '');
+      out.push(`| ${f.k} | ${f.reps} | ${lat(f.p50)} | ${lat(f.p99)} | ${lat(f.p99min, 1)}–${lat(f.p99max, 1)} | ${fmt(f.max)} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
+    }
+    out.push('');
+    const relay = fan.find((f) => f.k === 'ws-relay@ws-relay' && !f.error);
+    const sio = fan.find((f) => f.k === 'socketio@socketio' && !f.error);
+    const tandem = fan.filter((f) => f.k.startsWith('tandem') && !f.error);
+    if (tandem.length && (relay || sio)) {
+      out.push('Ratios, same run (target: Tandem p99 ≤ ws relay p99, i.e. ratio ≤ 1.0; Socket.IO p99 ≥ 3× Tandem p99):', '');
+      out.push('| Tandem system | p99 Tandem / ws relay | p99 Socket.IO / Tandem | p50 Tandem / ws relay | lost | verdict |');
+      out.push('|---|---|---|---|---|---|');
+      for (const t of tandem) {
+        const has = t.p99 != null;
+        const a = relay && has ? t.p99 / relay.p99 : null; const b = sio && has ? sio.p99 / t.p99 : null; const c = relay && has ? t.p50 / relay.p50 : null;
+        const ok = has && (a == null || a <= 1) && (b == null || b >= 3) && t.lost === 0 && t.dup === 0;
+        out.push(`| ${t.k} | ${fmt(a, 2)} | ${fmt(b, 2)} | ${fmt(c, 2)} | ${t.lost} | ${ok ? 'meets target' : 'misses target'} |`);
+      }
+      out.push('');
+    }
+    // chart: latency CDF
+    const dat = path.join(dir, 'fanout-cdf.dat');
+    const series = fan.filter((f) => f.cdf);
+    if (series.length) {
+      fs.writeFileSync(dat, series.map((f) => `# ${f.k}\n` + f.cdf.filter(([, v]) => v != null).map(([q, v]) => `${Math.max(v, 0.01)} ${q * 100}`).join('\n')).join('\n\n\n') + '\n');
+      const png = path.join(dir, 'fanout-latency.png');
+      const plots = series.map((f, i) => `'${dat}' index ${i} with linespoints title '${f.k}'`).join(', ');
+      if (gnuplot(`set terminal pngcairo size 900,520 noenhanced\nset output '${png}'\nset logscale x\nset xlabel 'delivery latency (ms, log scale)'\nset ylabel 'percentile'\nset yrange [0:100]\nset key bottom right\nset grid\nset title 'Fan-out latency distribution (first repetition), run ${res.runId}'\nplot ${plots}\n`, png)) {
+        out.push(`![fan-out latency distribution](${path.relative(benchDir, png)})`, '');
+      }
+    }
+  }
+
+  // ---- idle
+  const idle = res.runs.filter((r) => r.scenario === 'idle').sort((a, b) => byOrder(key(a), key(b)));
+  if (idle.length) {
+    out.push('### Idle connections (connected and subscribed to one topic, no traffic)', '');
+    out.push('Per connection = (after N connections − baseline) / N, both after a full GC (`jcmd GC.run` ×2 for Java, `gc()` for Node).', '');
+    out.push('| system | connected | heap KB/conn | RSS KB/conn | baseline heap MB | heap with N MB | baseline RSS MB | RSS with N MB | notes |');
+    out.push('|---|---|---|---|---|---|---|---|---|');
+    for (const r of idle) {
+      if (r.error) { out.push(`| ${key(r)} | – | – | – | – | – | – | – | ERROR: ${r.error} |`); continue; }
+      const x = r.result;
+      out.push(`| ${key(r)} | ${x.connected}/${x.requested} | ${fmt(x.heapPerConnKb, 2)} | ${fmt(x.rssPerConnKb, 2)} | ${fmt(x.baseline.heapKb / 1024)} | ${fmt(x.loaded.heapKb / 1024)} | ${fmt(x.baseline.rssKb / 1024)} | ${fmt(x.loaded.rssKb / 1024)} | ${x.failed ? `${x.failed} failed: ${x.firstErrors.join('; ')}` : ''}${x.externalPerConnKb ? ` external ${x.externalPerConnKb} KB/conn` : ''} |`);
+    }
+    out.push('');
+    const sio = idle.find((r) => r.system === 'socketio' && r.result);
+    const wf = idle.find((r) => r.server === 'wildfly' && r.result);
+    if (wf) out.push(`Target: < 10 KB heap per idle WS connection on WildFly → measured ${fmt(wf.result.heapPerConnKb, 2)} KB: ${wf.result.heapPerConnKb < 10 ? 'meets' : 'misses'} target${sio ? `; Socket.IO in the same run ${fmt(sio.result.heapPerConnKb, 2)} KB (ratio Tandem/Socket.IO ${fmt(wf.result.heapPerConnKb / sio.result.heapPerConnKb, 2)})` : ''}.`, '');
+    const ok = idle.filter((r) => r.result);
+    if (ok.length) {
+      const dat = path.join(dir, 'idle-mem.dat');
+      fs.writeFileSync(dat, ok.map((r, i) => `${i} "${key(r)}" ${r.result.heapPerConnKb} ${r.result.rssPerConnKb}`).join('\n') + '\n');
+      const png = path.join(dir, 'idle-memory.png');
+      if (gnuplot(`set terminal pngcairo size 900,480 noenhanced\nset output '${png}'\nset style data histogram\nset style histogram cluster gap 1\nset style fill solid 0.8 border -1\nset boxwidth 0.9\nset ylabel 'KB per idle connection'\nset grid ytics\nset key top left\nset title 'Memory per idle connection, run ${res.runId}'\nplot '${dat}' using 3:xtic(2) title 'heap', '' using 4 title 'RSS'\n`, png)) {
+        out.push(`![memory per idle connection](${path.relative(benchDir, png)})`, '');
+      }
+    }
+  }
+
+  // ---- capacity
+  const cap = res.runs.filter((r) => r.scenario === 'capacity');
+  if (cap.length) {
+    out.push('### Capacity (one topic; rate climbs until p99 > 50 ms or loss twice)', '');
+    out.push('| system | subscribers | msg/s | deliveries/s | p50 ms | p99 ms | max ms | lost | dup | server closes | server CPU % | RSS MB | drain after last publish ms |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of cap.sort((a, b) => byOrder(key(a), key(b)))) {
+      if (r.error) { out.push(`| ${key(r)} | ${r.label} | – | – | – | – | – | – | – | – | – | – | ERROR: ${r.error} |`); continue; }
+      const x = r.result;
+      out.push(`| ${key(r)} | ${x.subscribers} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${lat(x.latencyMs.p50)} | ${lat(x.latencyMs.p99)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${x.client.closes} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} | ${x.drainMs} |`);
+    }
+    out.push('');
+    const best = new Map();
+    for (const r of cap.filter((r) => r.result)) {
+      const x = r.result; const k = `${key(r)} @ ${x.subscribers}`;
+      if (x.lost === 0 && x.latencyMs.p99 != null && x.latencyMs.p99 < 50) best.set(k, Math.max(best.get(k) || 0, x.ratePerRoom));
+      else if (!best.has(k)) best.set(k, 0);
+    }
+    if (best.size) out.push('Highest rate with p99 < 50 ms and no loss: ' + [...best.entries()].map(([k, v]) => `${k} subs: ${v ? v + ' msg/s' : 'none of the tried rates'}`).join('; ') + '.', '');
+  }
+
+  // ---- storm
+  const storm = res.runs.filter((r) => r.scenario === 'storm');
+  if (storm.length) {
+    out.push('### Resume storm (all subscribers cut at once, 5 s into a 20 s publish; each resumes with `since`)', '');
+    out.push('| system | subscribers | msg/s | reconnected | acked recovered | reset | all re-subscribed ms | all caught up ms | lost | dup | seq gaps | seq dups |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of storm) {
+      if (r.error) { out.push(`| ${key(r)} | ${r.label} | | | | | | | | | | ERROR: ${r.error} |`); continue; }
+      const x = r.result; const s = x.resume || {};
+      out.push(`| ${key(r)} | ${x.subscribers} | ${x.ratePerRoom} | ${s.reconnected ?? '–'} (${s.failed ?? '–'} failed) | ${s.recovered ?? '–'} | ${x.client.resets} | ${s.allResubscribedMs ?? '–'} | ${s.allCaughtUpMs ?? '–'} | ${x.lost} | ${x.duplicates} | ${x.client.seqGaps} | ${x.client.seqDups} |`);
+    }
+    out.push('');
+  }
+
+  // ---- rooms
+  const rooms = res.runs.filter((r) => r.scenario === 'rooms');
+  if (rooms.length) {
+    out.push('### Many rooms', '');
+    out.push('| system | rooms × subscribers | msg/s per room | deliveries/s | p50 ms | p99 ms | max ms | lost | dup | server CPU % | RSS MB |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of rooms.sort((a, b) => byOrder(key(a), key(b)))) {
+      if (r.error) { out.push(`| ${key(r)} | ${r.label} | | | | | | | | | ERROR: ${r.error} |`); continue; }
+      const x = r.result;
+      out.push(`| ${key(r)} | ${x.rooms} × ${x.subscribers / x.rooms} | ${x.ratePerRoom} | ${x.deliveriesPerSec} | ${lat(x.latencyMs.p50)} | ${lat(x.latencyMs.p99)} | ${fmt(x.latencyMs.max)} | ${x.lost} | ${x.duplicates} | ${fmt(x.server.cpuPct)} | ${fmt(x.server.rssPeakMb)} |`);
+    }
+    out.push('');
+  }
+  const errors = res.runs.filter((r) => r.error && !['fanout', 'idle', 'capacity', 'storm', 'rooms'].includes(r.scenario));
+  if (errors.length) { out.push('Errors:', ''); for (const e of errors) out.push(`- ${e.scenario} ${e.system}: ${e.error}`); out.push(''); }
+  out.push(`Raw data: \`${rel}/\` (results.json and one JSON per measurement).`, '');
+  return { text: out.join('\n'), res };
+}
+
+const first = JSON.parse(fs.readFileSync(path.join(runDirs[0], 'results.json'), 'utf8'));
+const m = first.machine;
+const head = [
+  '# Tandem benchmark results', '',
+  '_Generated by `bench/run.sh` (lib/report.mjs). Compare numbers only within one run: the machine is shared._', '',
+  '## Machine', '',
+  `- nproc: ${m.nproc} (${m.cpuModel}); memory ${m.memTotalGb} GiB; open files limit ${m.ulimitN}`,
+  `- java: ${m.java}; node: ${m.node}`,
+  '- `free -h` at start:', '', '```', m.free, '```', '',
+  '**Noise:** server, load clients (Node child processes) and other engineers\' builds/integration tests share the 2 cores. ' +
+  'Each table gives the 1-minute load average seen at the start of the measurement; on an idle 2-core machine it would be ≤ 2. ' +
+  'Anything above ~3 means the run competed for CPU and latencies are inflated for every system in it.', '',
+];
+const bodies = runDirs.map((d, i) => buildRun(d, i === 0).text);
+const tail = [
+  '## Documents vs Hocuspocus', '',
+  'Not measured yet: Tandem\'s CRDT document feature has not landed. When it does, the scenario is 10 clients × 200 concurrent appends, ' +
+  'time to convergence, against `@hocuspocus/server` + `@hocuspocus/provider` + `yjs` (already pinned in package.json). No number is given here on purpose.', '',
+];
+// Hand-written profiling findings (evidence in results/<run>/jfr-*.txt) are carried over verbatim.
+const prof = path.join(benchDir, 'PROFILING.md');
+const profText = fs.existsSync(prof) ? [fs.readFileSync(prof, 'utf8').replace(/^# /m, '## '), ''] : [];
+fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), [...head, ...bodies, ...profText, ...tail].join('\n'));
+console.log(`wrote ${path.join(benchDir, 'RESULTS.md')}`);

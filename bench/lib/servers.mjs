@@ -1,0 +1,128 @@
+// Starting, probing and stopping the servers under test. Every server binds 127.0.0.1 only and
+// runs in its own process group, which stop() ends by its id.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+export const API_KEY = 'bench-key';
+const TOKEN_SECRET = 'bench-token-secret-0123456789abcdef-0123456789';
+const HEAP = process.env.BENCH_HEAP || '2g';
+
+export const SERVERS = {
+  'ws-relay': { port: 18090, kind: 'node' },
+  socketio: { port: 18091, kind: 'node' },
+  payara: { port: 18080, kind: 'java' },
+  wildfly: { port: 9080, kind: 'java' },
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function get(port, p) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, timeout: 5000 }, (res) => {
+      let body = ''; res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; }); res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve({ status: 0, body: '' }));
+  });
+}
+
+function portFree(port) {
+  const out = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
+  return !out.split('\n').some((l) => new RegExp(`[:.]${port}\\s`).test(l));
+}
+
+function childrenOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch { return []; }
+}
+
+export async function startServer(name, { benchDir, logDir, serversDir, war, extraProps = [] }) {
+  const def = SERVERS[name];
+  const ports = name === 'wildfly' ? [9080, 10990] : [def.port];
+  for (const p of ports) if (!portFree(p)) throw new Error(`port ${p} busy: not starting ${name}`);
+  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+  const props = [`-Dtandem.apiKey=${API_KEY}`, `-Dtandem.tokenSecret=${TOKEN_SECRET}`, ...extraProps];
+  let child;
+  if (def.kind === 'node') {
+    child = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'peers', `${name}.mjs`), String(def.port)],
+      { stdio: ['ignore', log, log], detached: true });
+  } else if (name === 'payara') {
+    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'),
+      '--deploy', war, '--contextroot', '/', '--port', String(def.port), '--nocluster'],
+    { stdio: ['ignore', log, log], detached: true, cwd: serversDir });
+  } else if (name === 'wildfly') {
+    const home = path.join(serversDir, 'wildfly-39.0.1.Final');
+    fs.copyFileSync(war, path.join(home, 'standalone', 'deployments', 'ROOT.war'));
+    for (const f of ['ROOT.war.failed', 'ROOT.war.deployed', 'ROOT.war.undeployed']) {
+      fs.rmSync(path.join(home, 'standalone', 'deployments', f), { force: true });
+    }
+    const javaOpts = `-Xms512m -Xmx${HEAP} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true`;
+    child = spawn(path.join(home, 'bin', 'standalone.sh'), ['-b', '127.0.0.1', '-bmanagement', '127.0.0.1',
+      '-Djboss.socket.binding.port-offset=1000', ...props],
+    { stdio: ['ignore', log, log], detached: true, env: { ...process.env, JAVA_OPTS: javaOpts, LAUNCH_JBOSS_IN_BACKGROUND: '1' } });
+  }
+  const started = Date.now();
+  const probe = def.kind === 'node' ? '/__mem' : '/api/v1/health';
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  while (Date.now() - started < 240_000) {
+    if (exited) throw new Error(`${name} exited during start; see ${logDir}/${name}.log`);
+    const r = await get(def.port, probe);
+    if (r.status === 200) break;
+    await sleep(500);
+  }
+  if (Date.now() - started >= 240_000) { await stopPid(child.pid); throw new Error(`${name} did not start in 240 s`); }
+  // The process to measure: for WildFly the java child of standalone.sh.
+  let pid = child.pid;
+  if (name === 'wildfly') {
+    const kids = childrenOf(child.pid);
+    const java = kids.find((k) => { try { return fs.readFileSync(`/proc/${k}/comm`, 'utf8').startsWith('java'); } catch { return false; } });
+    if (java) pid = java;
+  }
+  return { name, port: def.port, kind: def.kind, pid, groupPid: child.pid, startMs: Date.now() - started,
+    stop: () => stopPid(child.pid) };
+}
+
+async function stopPid(groupPid) {
+  try { process.kill(-groupPid, 'SIGTERM'); } catch { return; }
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(-groupPid, 0); } catch { return; }
+    await sleep(200);
+  }
+  try { process.kill(-groupPid, 'SIGKILL'); } catch {}
+}
+
+// ---------- measurements of a server process ----------
+export function cpuTicks(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100 Hz)
+}
+
+export function rssKb(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+export function loadavg() {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+}
+
+/** Heap in use after a full GC, in KB. */
+export async function heapKb(server) {
+  if (server.kind === 'node') {
+    const r = await get(server.port, '/__mem');
+    const m = JSON.parse(r.body);
+    return { heapKb: Math.round(m.heapUsed / 1024), externalKb: Math.round((m.external + (m.arrayBuffers || 0)) / 1024), rssKb: Math.round(m.rss / 1024) };
+  }
+  execFileSync('jcmd', [String(server.pid), 'GC.run'], { encoding: 'utf8', timeout: 60000 });
+  await sleep(500);
+  execFileSync('jcmd', [String(server.pid), 'GC.run'], { encoding: 'utf8', timeout: 60000 });
+  const info = execFileSync('jcmd', [String(server.pid), 'GC.heap_info'], { encoding: 'utf8', timeout: 60000 });
+  const m = /total (\d+)K, used (\d+)K/.exec(info);
+  return { heapKb: m ? Number(m[2]) : null, rssKb: rssKb(server.pid), heapInfo: info.split('\n').slice(1, 4).join(' | ').trim() };
+}
