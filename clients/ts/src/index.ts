@@ -461,6 +461,7 @@ export class TandemClient {
   private closedByUser = false;
   private sessionId?: string;
   private identityValue?: string;
+  private welcomeValue?: Welcome;
   private attempt = 0;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private lastSseEventId?: string;
@@ -499,6 +500,11 @@ export class TandemClient {
 
   get identity(): string | undefined {
     return this.identityValue;
+  }
+
+  /** The last `welcome` (identity, rooms, role, session), once connected. */
+  get welcome(): Welcome | undefined {
+    return this.welcomeValue;
   }
 
   on<K extends keyof ClientEvents>(name: K, listener: Listener<ClientEvents[K]>): () => void {
@@ -713,6 +719,7 @@ export class TandemClient {
     this.log('tandem: welcome', welcome.session, welcome.resumed ? '(resumed)' : '(new session)');
     this.sessionId = welcome.session;
     this.everConnected = true;
+    this.welcomeValue = welcome;
     this.identityValue = welcome.identity;
     this.attempt = 0;
     if (newSession) {
