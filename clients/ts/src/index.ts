@@ -878,14 +878,20 @@ export class TandemClient {
   }
 
   private setStatus(state: ConnectionState, transport?: TransportKind, error?: TandemError): void {
-    this.statusValue = {
+    const prev = this.statusValue;
+    const next: Status = {
       state,
       transport: transport ?? this.conn?.kind ?? this.statusValue.transport,
       session: this.sessionId,
       identity: this.identityValue,
       attempt: this.attempt,
-      error,
+      error: error ?? (state === prev.state ? prev.error : undefined),
     };
+    if (next.state === prev.state && next.transport === prev.transport && next.session === prev.session
+        && next.attempt === prev.attempt && next.error === prev.error) {
+      return; // nothing new for the app
+    }
+    this.statusValue = next;
     this.emit('status', this.status);
   }
 }

@@ -195,6 +195,40 @@ describe('Tandem browser client', { concurrency: false }, () => {
     await bob.page.close();
   });
 
+  test('(c2) the network closes the WebSocket under the client: it reconnects and resumes', { timeout: 90000 }, async () => {
+    const room = uniqueRoom('rc2');
+    const topic = `${room}/chat`;
+    // Every WebSocket of this page goes through a test proxy that can cut it from the network side.
+    const sockets = [];
+    const erin = await openClient(browser, server, 'erin', {
+      token: await mintToken(server, 'erin', room), topics: [topic],
+      beforeLoad: (page) => page.routeWebSocket((url) => url.pathname === '/api/realtime', (ws) => {
+        ws.connectToServer();
+        sockets.push(ws);
+      }),
+    });
+    assert.equal(erin.transport, 'websocket');
+    let n = 0;
+    const burst = async (k) => { for (let i = 0; i < k; i++) await restPublish(server, room, 'chat', { text: `m${++n}` }); };
+    await burst(3);
+    for (let round = 1; round <= 4; round++) {
+      await waitForCount(erin, topic, n);
+      sockets.at(-1).close({ code: 1011, reason: 'cut by the network' });
+      await burst(4);
+      await until(`reconnect ${round}`, () => sockets.length === round + 1);
+    }
+    await burst(2);
+    await waitForCount(erin, topic, n);
+    await sleep(300);
+    const r = await recorded(erin, topic);
+    assert.deepEqual(seqsOf(r.events), range(1, n));
+    assert.deepEqual(r.resets, []);
+    assert.equal(r.snapshots.length, 1);
+    assert.equal(r.statuses.at(-1), 'connected:websocket', 'it stays on WebSocket after ordinary drops');
+    assert.equal(r.statuses.filter((s) => s === 'reconnecting:websocket').length, 4);
+    await erin.page.close();
+  });
+
   test('(d) the demo page renders; a message typed in one page appears in the other', { timeout: 90000 }, async () => {
     const room = uniqueRoom('demo');
     const aliceToken = await mintToken(server, 'alice', room);
