@@ -174,7 +174,7 @@ describe('Tandem browser client', { concurrency: false }, () => {
 
     // The server is unreachable for longer than the session is kept (TANDEM_SESSION_TTL_SECONDS=4 in the
     // harness): the SSE session is gone, the client opens a new one and re-subscribes with since.
-    if (!process.env.TANDEM_TEST_URL) {
+    if (!process.env.TANDEM_TEST_URL || process.env.TANDEM_TEST_SHORT_TTL) {
       await bob.page.route('**/api/realtime/sse**', (route) => route.abort('connectionrefused'));
       await bob.page.evaluate(() => window.client.dropConnection());
       await burst(3);
