@@ -1,6 +1,8 @@
 package dev.tandem.protocol;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -10,7 +12,9 @@ import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.JsonbException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns text into validated request frames and reply frames into text. Decoding is strict: each
@@ -18,18 +22,27 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class FrameCodec implements AutoCloseable {
-    private static final Map<String, Class<? extends Frame.Request>> REQUESTS = Map.ofEntries(
-            Map.entry("hello", Frames.Hello.class),
-            Map.entry("subscribe", Frames.Subscribe.class),
-            Map.entry("unsubscribe", Frames.Unsubscribe.class),
-            Map.entry("publish", Frames.Publish.class),
-            Map.entry("ping", Frames.Ping.class),
-            Map.entry("pong", Frames.Pong.class),
-            Map.entry("doc.subscribe", DocFrames.Subscribe.class),
-            Map.entry("doc.unsubscribe", DocFrames.Unsubscribe.class),
-            Map.entry("doc.sync", DocFrames.Sync.class),
-            Map.entry("doc.ops", DocFrames.Ops.class),
-            Map.entry("refresh", AuthFrames.Refresh.class));
+    /**
+     * How each request is built from its (already type-checked) JSON object. Built by hand rather than
+     * bound by JSON-B: Payara's Yasson fails on some record components (a JsonArray), and explicit
+     * construction leaves nothing to reflection.
+     */
+    private static final Map<String, Function<JsonObject, Frame.Request>> REQUESTS = Map.ofEntries(
+            Map.entry("hello", o -> new Frames.Hello(string(o, "id"), string(o, "token"))),
+            Map.entry("subscribe", o -> new Frames.Subscribe(string(o, "id"), string(o, "topic"), position(o))),
+            Map.entry("unsubscribe", o -> new Frames.Unsubscribe(string(o, "id"), string(o, "topic"))),
+            Map.entry("publish", o -> new Frames.Publish(string(o, "id"), string(o, "topic"), o.get("data"),
+                    strings(o, "to"))),
+            Map.entry("ping", o -> new Frames.Ping(string(o, "id"), number(o, "ts"))),
+            Map.entry("pong", o -> new Frames.Pong(string(o, "id"), number(o, "ts"))),
+            Map.entry("doc.subscribe", o -> new DocFrames.Subscribe(string(o, "id"), string(o, "doc"),
+                    string(o, "mode"))),
+            Map.entry("doc.unsubscribe", o -> new DocFrames.Unsubscribe(string(o, "id"), string(o, "doc"))),
+            Map.entry("doc.sync", o -> new DocFrames.Sync(string(o, "id"), string(o, "doc"), string(o, "data"))),
+            Map.entry("doc.ops", o -> new DocFrames.Ops(string(o, "id"), string(o, "doc"),
+                    o.get("ops") instanceof JsonArray ops ? ops : null)),
+            Map.entry("refresh", o -> new AuthFrames.Refresh(string(o, "id"), string(o, "token"))));
+
 
     /** JSON types of the typed fields of each request; JSON-B alone would coerce numbers into strings. */
     private static final Map<String, Map<String, JsonValue.ValueType>> FIELD_TYPES = Map.of(
@@ -66,7 +79,7 @@ public final class FrameCodec implements AutoCloseable {
                     "frame exceeds " + maxFrameBytes + " bytes", idIfCheap(text));
         }
         JsonObject object = parseObject(text);
-        return bind(object, text);
+        return bind(object);
     }
 
     /** Decodes an already parsed frame (the elements of an SSE upstream array). */
@@ -74,7 +87,7 @@ public final class FrameCodec implements AutoCloseable {
         if (!(value instanceof JsonObject object)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
         }
-        return bind(object, object.toString());
+        return bind(object);
     }
 
     /** Parses a POSTed body that is one frame or an array of frames. */
@@ -98,7 +111,7 @@ public final class FrameCodec implements AutoCloseable {
         return jsonb.toJson(value);
     }
 
-    private Frame.Request bind(JsonObject object, String text) {
+    private Frame.Request bind(JsonObject object) {
         String id = object.get("id") instanceof JsonString s ? s.getString() : null;
         JsonValue idValue = object.get("id");
         if (idValue != null && idValue.getValueType() != JsonValue.ValueType.STRING
@@ -109,23 +122,13 @@ public final class FrameCodec implements AutoCloseable {
         if (!(typeValue instanceof JsonString typeString)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "type is required and must be a string", id);
         }
-        Class<? extends Frame.Request> type = REQUESTS.get(typeString.getString());
-        if (type == null) {
+        Function<JsonObject, Frame.Request> factory = REQUESTS.get(typeString.getString());
+        if (factory == null) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
                     "unknown frame type: " + truncate(typeString.getString()), id);
         }
         checkFieldTypes(typeString.getString(), object, id);
-        Frame.Request request;
-        try {
-            // Payara's Yasson fails binding a JsonArray record component ("Internal error: null"): built by hand.
-            request = type == DocFrames.Ops.class
-                    ? new DocFrames.Ops(id, object.get("doc") instanceof JsonString doc ? doc.getString() : null,
-                            object.get("ops") instanceof jakarta.json.JsonArray ops ? ops : null)
-                    : type.cast(jsonb.fromJson(text, Frame.class));
-        } catch (JsonbException | ClassCastException e) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid " + typeString.getString()
-                    + " frame: " + brief(e), id);
-        }
+        Frame.Request request = factory.apply(object);
         try {
             request.validate();
         } catch (ProtocolException e) {
@@ -154,6 +157,24 @@ public final class FrameCodec implements AutoCloseable {
                 && to.stream().anyMatch(v -> v.getValueType() != JsonValue.ValueType.STRING)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "to must be a list of strings", id);
         }
+    }
+
+    private static String string(JsonObject object, String field) {
+        return object.get(field) instanceof JsonString value ? value.getString() : null;
+    }
+
+    private static Long number(JsonObject object, String field) {
+        return object.get(field) instanceof JsonNumber value ? value.longValue() : null;
+    }
+
+    private static List<String> strings(JsonObject object, String field) {
+        return object.get(field) instanceof JsonArray array
+                ? array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList() : null;
+    }
+
+    private static Frames.Position position(JsonObject object) {
+        return object.get("since") instanceof JsonObject since
+                ? new Frames.Position(string(since, "epoch"), number(since, "seq")) : null;
     }
 
     private static JsonObject parseObject(String text) {

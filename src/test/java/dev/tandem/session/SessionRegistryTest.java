@@ -77,7 +77,7 @@ class SessionRegistryTest {
         registry.open(token("fast"), null, fast, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
         slow.stalled = true;
         publish(100);
-        assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), fast.eventSeqs("r1/chat"));
+        assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), fast.eventSeqs("r1/chat"), fast.frames.toString());
         awaitClosed(slow);
         assertEquals(ErrorCode.SLOW_CONSUMER, slow.closedWith);
         assertNull(fast.closedWith);
