@@ -249,12 +249,13 @@ class WsConnection implements Connection {
 
   private onMessage(e: MessageEvent): void {
     if (this.done) return;
-    let frame: Frame;
-    try {
-      frame = JSON.parse(String(e.data));
-    } catch {
-      return;
+    for (const frame of parseFrames(e.data)) {
+      this.onFrame(frame);
     }
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.done) return;
     if (frame.type === 'welcome') {
       this.welcomed = true;
       clearTimeout(this.welcomeTimer);
@@ -326,18 +327,15 @@ class SseConnection implements Connection {
   private onMessage(e: MessageEvent): void {
     if (this.done) return;
     if (e.lastEventId) this.lastEventId = e.lastEventId;
-    let frame: Frame;
-    try {
-      frame = JSON.parse(String(e.data));
-    } catch {
-      return;
+    for (const frame of parseFrames(e.data)) {
+      if (this.done) return;
+      if (frame.type === 'welcome') {
+        this.welcomed = true;
+        this.session = String(frame.session);
+      }
+      this.listener.frame(this, frame);
+      if (frame.type === 'welcome') this.flush();
     }
-    if (frame.type === 'welcome') {
-      this.welcomed = true;
-      this.session = String(frame.session);
-    }
-    this.listener.frame(this, frame);
-    if (frame.type === 'welcome') this.flush();
   }
 
   private onError(): void {
@@ -894,4 +892,16 @@ export class TandemClient {
     this.statusValue = next;
     this.emit('status', this.status);
   }
+}
+
+/** A message or SSE event carries one frame, or under load a JSON array of frames in order. */
+function parseFrames(data: unknown): Frame[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(data));
+  } catch {
+    return [];
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  return list.filter((f): f is Frame => typeof f === 'object' && f !== null && typeof (f as Frame).type === 'string');
 }
