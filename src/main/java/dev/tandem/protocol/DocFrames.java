@@ -1,6 +1,8 @@
 package dev.tandem.protocol;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.List;
 
@@ -10,6 +12,28 @@ import java.util.List;
  */
 public final class DocFrames {
     private DocFrames() {
+    }
+
+    /**
+     * Binds a client document frame from its parsed object (field types already checked by the codec).
+     * Bound by hand rather than by JSON-B: Payara's Yasson cannot bind a {@code JsonArray} record
+     * component ("Internal error: null"), and sync frames carry large base64 strings that need not be
+     * parsed twice.
+     */
+    static Frame.Request fromJson(String type, JsonObject o) {
+        String id = string(o, "id");
+        String doc = string(o, "doc");
+        return switch (type) {
+            case "doc.subscribe" -> new Subscribe(id, doc, string(o, "mode"));
+            case "doc.unsubscribe" -> new Unsubscribe(id, doc);
+            case "doc.sync" -> new Sync(id, doc, string(o, "data"));
+            case "doc.ops" -> new Ops(id, doc, o.get("ops") instanceof JsonArray ops ? ops : null);
+            default -> null;
+        };
+    }
+
+    private static String string(JsonObject o, String key) {
+        return o.get(key) instanceof JsonString s ? s.getString() : null;
     }
 
     /** Subscribes to a document: {@code mode} {@code sync} (Automerge peers, default) or {@code json}. */

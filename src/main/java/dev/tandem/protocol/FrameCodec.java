@@ -111,9 +111,11 @@ public final class FrameCodec implements AutoCloseable {
                     "unknown frame type: " + truncate(typeString.getString()), id);
         }
         checkFieldTypes(typeString.getString(), object, id);
-        Frame.Request request;
+        Frame.Request request = DocFrames.fromJson(typeString.getString(), object);
         try {
-            request = type.cast(jsonb.fromJson(text, Frame.class));
+            if (request == null) {
+                request = type.cast(jsonb.fromJson(text, Frame.class));
+            }
         } catch (JsonbException | ClassCastException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid " + typeString.getString()
                     + " frame: " + brief(e), id);

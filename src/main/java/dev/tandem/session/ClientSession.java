@@ -230,6 +230,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             if (!exact || overflowed) {
                 outbox.clearOverflow();
                 resubscribeAll(!exact);
+                documents.reattachAll();
             }
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
         }
@@ -262,6 +263,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         // Called under a topic lock: leave the hub from another thread to keep lock order simple.
         registry.settings().writer().execute(() -> {
             subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            documents.suspendAll();
             LOG.fine(() -> "session " + id + " is a slow consumer; closing its connection");
             sayGoodbye(ErrorCode.SLOW_CONSUMER, "outbox overflow: the client reads too slowly", true);
         });
