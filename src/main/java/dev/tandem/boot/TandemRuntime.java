@@ -63,7 +63,8 @@ public class TandemRuntime {
         documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
                 .withCompactEvery(config.docsCompactEvery())
                 .withMaxLoaded(config.docsMaxLoaded())
-                .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds())));
+                .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds()))
+                .withSyncWindow(Duration.ofMillis(config.docsSyncWindowMs())));
         sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, documents, codec, tokens, timer,
                 clock);
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()

@@ -55,7 +55,9 @@ public record TandemConfig(
         /** Documents kept loaded in memory; the least recently used beyond it are evicted. Default 200. */
         int docsMaxLoaded,
         /** A document unused this long is evicted from memory (it stays in the database). Default 300 s. */
-        long docsIdleSeconds) {
+        long docsIdleSeconds,
+        /** Document sync flow control: at most one unsolicited sync message per peer per window. Default 50 ms. */
+        long docsSyncWindowMs) {
 
     public static TandemConfig fromEnvironment() {
         return from(name -> {
@@ -88,7 +90,8 @@ public record TandemConfig(
                 r.string("db.url", "jdbc:h2:file:" + System.getProperty("user.home") + "/.tandem/tandem"),
                 r.intValue("docs.compactEvery", 200),
                 r.intValue("docs.maxLoaded", 200),
-                r.longValue("docs.idleSeconds", 300));
+                r.longValue("docs.idleSeconds", 300),
+                r.longValue("docs.syncWindowMs", 50));
     }
 
     public static TandemConfig defaults() {
@@ -107,14 +110,14 @@ public record TandemConfig(
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
                 historyByChannel, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds);
+                docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs);
     }
 
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
                 historyByChannel, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds);
+                docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs);
     }
 
     static String envName(String name) {
