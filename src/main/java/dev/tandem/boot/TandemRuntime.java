@@ -45,6 +45,7 @@ public class TandemRuntime {
     private ApiKeys apiKeys;
     private SessionRegistry sessions;
     private DocumentHost documents;
+    private DataSource dataSource;
     private ExecutorService writer;
     private ScheduledExecutorService timer;
 
@@ -58,7 +59,7 @@ public class TandemRuntime {
         apiKeys = new ApiKeys(apiKey(config));
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
-        DataSource dataSource = Databases.dataSource(config);
+        dataSource = Databases.dataSource(config);
         Migrations.migrate(dataSource);
         documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
                 .withCompactEvery(config.docsCompactEvery())
@@ -80,6 +81,7 @@ public class TandemRuntime {
     void stop() {
         sessions.shutdown();
         documents.close();
+        Databases.close(dataSource);
         timer.shutdownNow();
         writer.shutdown();
         try {
