@@ -189,8 +189,14 @@ class DocumentsIT {
         p.call("offline", Json.createObjectBuilder().add("c", "off"));
         p.call("strokes", Json.createObjectBuilder().add("c", "off").add("n", 30));
         p.call("strokes", Json.createObjectBuilder().add("c", "on").add("n", 30));
-        assertEquals(30, support.view(room, "canvas").getJsonObject("view").getJsonObject("shapes").size(),
-                "the offline client's edits stayed local");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonObject shapes;
+        do {
+            Thread.sleep(100);
+            shapes = support.view(room, "canvas").getJsonObject("view").getJsonObject("shapes");
+        } while (shapes.size() < 30 && System.nanoTime() < deadline);
+        assertEquals(30, shapes.size(), "the online client's edits arrived");
+        assertTrue(shapes.keySet().stream().noneMatch(k -> k.startsWith("off-")), "the offline client's edits stayed local");
         p.call("online", Json.createObjectBuilder().add("c", "off"));
         support.awaitConverged(List.of(p), room, "canvas", 30_000);
         JsonValue view = support.assertSameJson(List.of(p), room, "canvas");
