@@ -11,7 +11,7 @@ import java.util.function.Function;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /** The database: a container datasource by JNDI name (PostgreSQL in production) or the embedded H2. */
 final class Databases {
@@ -26,10 +26,16 @@ final class Databases {
                 throw new IllegalStateException("tandem.datasource " + config.datasource() + " not found", e);
             }
         }
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL(config.dbUrl());
-        h2.setUser("sa");
-        return h2;
+        // A pool keeps the embedded database open: with a plain JdbcDataSource, H2 closes the database
+        // (checkpoint + fsync) whenever the last connection closes and reopens it on the next persist.
+        return JdbcConnectionPool.create(config.dbUrl(), "sa", "");
+    }
+
+    /** Closes what {@link #dataSource} opened (the embedded pool: H2 closes the file, so a redeploy can open it). */
+    static void close(DataSource dataSource) {
+        if (dataSource instanceof JdbcConnectionPool pool) {
+            pool.dispose();
+        }
     }
 
     /** The ids of a room's stored documents (for the per-room document limit). */

@@ -50,6 +50,7 @@ public class TandemRuntime {
     private ShareLinks shareLinks;
     private SessionRegistry sessions;
     private DocumentHost documents;
+    private DataSource dataSource;
     private ExecutorService writer;
     private ScheduledExecutorService timer;
 
@@ -61,7 +62,7 @@ public class TandemRuntime {
         hub = new Hub(config, codec, clock);
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
-        DataSource dataSource = Databases.dataSource(config);
+        dataSource = Databases.dataSource(config);
         Migrations.migrate(dataSource);
         shareLinks = new ShareLinks(dataSource, clock);
         tokens = new TokenService(TokenKeys.fromConfig(config, tokenSecret(config)), clock, shareLinks::isRevoked);
@@ -69,7 +70,8 @@ public class TandemRuntime {
         documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
                 .withCompactEvery(config.docsCompactEvery())
                 .withMaxLoaded(config.docsMaxLoaded())
-                .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds())));
+                .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds()))
+                .withSyncWindow(Duration.ofMillis(config.docsSyncWindowMs())));
         sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, documents, codec, tokens, timer,
                 clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), Databases.documentsOfRoom(dataSource)));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
@@ -85,6 +87,7 @@ public class TandemRuntime {
     void stop() {
         sessions.shutdown();
         documents.close();
+        Databases.close(dataSource);
         timer.shutdownNow();
         writer.shutdown();
         try {

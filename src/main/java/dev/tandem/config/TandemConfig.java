@@ -56,6 +56,8 @@ public record TandemConfig(
         int docsMaxLoaded,
         /** A document unused this long is evicted from memory (it stays in the database). Default 300 s. */
         long docsIdleSeconds,
+        /** Document sync flow control: at most one unsolicited sync message per peer per window. Default 50 ms. */
+        long docsSyncWindowMs,
         /** Signing keys, expiry warnings, per-connection limits, allowed origins: see {@link SecurityConfig}. */
         SecurityConfig security) {
 
@@ -91,6 +93,7 @@ public record TandemConfig(
                 r.intValue("docs.compactEvery", 200),
                 r.intValue("docs.maxLoaded", 200),
                 r.longValue("docs.idleSeconds", 300),
+                r.longValue("docs.syncWindowMs", 50),
                 SecurityConfig.from(lookup));
     }
 
@@ -110,14 +113,14 @@ public record TandemConfig(
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
                 historyByChannel, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds, security);
+                docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }
 
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
                 historyByChannel, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
-                docsMaxLoaded, docsIdleSeconds, security);
+                docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }
 
     static String envName(String name) {

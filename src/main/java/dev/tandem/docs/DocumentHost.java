@@ -49,6 +49,8 @@ import org.automerge.Transaction;
  */
 public final class DocumentHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DocumentHost.class.getName());
+    /** A peer that has not answered a change-carrying message gets more changes after this many sync windows. */
+    private static final long AWAIT_WINDOWS = 20;
 
     private final DocumentStore store;
     private final DocumentHostConfig config;
@@ -639,10 +641,13 @@ public final class DocumentHost implements AutoCloseable {
                         continue;
                     }
                     // Flow control: while a peer has not answered our last message that carried changes,
-                    // new changes wait (up to syncWindow) and then go out together in one message.
-                    if ((ps.awaiting || !ps.pending) && now - ps.sentAt < window) {
+                    // new changes wait until it answers (or AWAIT_WINDOWS x syncWindow, in case a message was
+                    // lost) and then go out together: a busy client gets fewer, larger messages, which Automerge
+                    // applies far more cheaply than many small ones. Unsolicited pushes: one per syncWindow.
+                    long hold = ps.awaiting ? window * AWAIT_WINDOWS : ps.pending ? 0 : window;
+                    if (now - ps.sentAt < hold) {
                         ps.deferred = true;
-                        wait = Math.min(wait, window - (now - ps.sentAt));
+                        wait = Math.min(wait, hold - (now - ps.sentAt));
                         continue;
                     }
                     ps.pending = false;

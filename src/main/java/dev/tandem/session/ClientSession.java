@@ -273,6 +273,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 outbox.discardQueued();
                 outbox.clearOverflow();
                 resubscribeAll(Map.of(), true);
+                documents.reattachAll();
             } else if (overflowed) {
                 // Frames were dropped after the overflow: drop the queue too and let history replay
                 // each topic from where the client stands, with the whole outbox as budget.
@@ -280,6 +281,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 outbox.discardQueued();
                 outbox.clearOverflow();
                 resubscribeAll(standing, false);
+                documents.reattachAll();
             }
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
         }
@@ -313,6 +315,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         // Called under a topic lock: leave the hub from another thread to keep lock order simple.
         registry.settings().writer().execute(() -> {
             subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            documents.suspendAll();
             LOG.fine(() -> "session " + id + " is a slow consumer; closing its connection");
             sayGoodbye(ErrorCode.SLOW_CONSUMER, "outbox overflow: the client reads too slowly", true);
         });

@@ -57,7 +57,12 @@ final class SessionDocuments {
 
     void subscribe(DocFrames.Subscribe request) {
         DocId doc = parse(request.doc());
-        session.requireRead(doc.room());
+        if (request.jsonMode()) {
+            session.requireRead(doc.room());
+        } else {
+            // Sync messages carry changes: only writers sync; read-only clients use json mode.
+            session.requireWrite(doc.room());
+        }
         Peer peer = new Peer(request.jsonMode());
         Peer previous = peers.put(doc.toString(), peer);
         CompletionStage<Void> attached = previous == null ? host.attach(doc.toString(), peer)
@@ -98,6 +103,19 @@ final class SessionDocuments {
     void detachAll() {
         peers.keySet().forEach(doc -> host.detach(doc, session.id()));
         peers.clear();
+    }
+
+    /**
+     * The outbox dropped frames (overflow): a sync stream with holes is useless, so leave every
+     * document but remember the subscriptions for {@link #reattachAll()}.
+     */
+    void suspendAll() {
+        peers.keySet().forEach(doc -> host.detach(doc, session.id()));
+    }
+
+    /** After a resume that lost frames: each document starts over with a fresh snapshot and sync state. */
+    void reattachAll() {
+        peers.forEach((doc, peer) -> host.attach(doc, peer));
     }
 
     int count() {

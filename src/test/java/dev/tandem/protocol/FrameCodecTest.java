@@ -34,6 +34,26 @@ class FrameCodecTest {
     }
 
     @Test
+    void decodesDocumentFrames() {
+        var ops = assertInstanceOf(DocFrames.Ops.class, codec.decode(
+                "{\"type\":\"doc.ops\",\"id\":\"o\",\"doc\":\"r1/canvas\",\"ops\":[{\"op\":\"put\",\"path\":[\"a\"],\"value\":1}]}"));
+        assertEquals("r1/canvas", ops.doc());
+        assertEquals(1, ops.ops().size());
+        var sync = assertInstanceOf(DocFrames.Sync.class, codec.decode("{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"QgA=\"}"));
+        assertNull(sync.id());
+        assertEquals("QgA=", sync.data());
+        var sub = assertInstanceOf(DocFrames.Subscribe.class, codec.decode(
+                "{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"json\"}"));
+        assertTrue(sub.jsonMode());
+        assertEquals("bad_request", assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"doc.ops\",\"id\":\"o\",\"doc\":\"r1/canvas\",\"ops\":3}")).code().wire());
+        assertEquals("bad_request", assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"doc.ops\",\"id\":\"o\",\"doc\":\"r1/canvas\"}")).code().wire());
+        assertEquals("bad_request", assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"x\"}")).code().wire());
+    }
+
+    @Test
     void decodesSubscribeWithSince() {
         var frame = (Frames.Subscribe) codec.decode(
                 "{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\",\"since\":{\"epoch\":\"e1\",\"seq\":41}}");

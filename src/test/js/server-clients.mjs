@@ -1,0 +1,262 @@
+// Real @automerge/automerge clients talking to a DEPLOYED Tandem server: WebSocket (the `ws` package;
+// Node 20 has no WebSocket global) or SSE (streaming fetch GET like EventSource + POST upstream).
+// Driven over stdin/stdout, one JSON object per line (integration tests, bench):
+//   {cmd:"open", rid, c, base, token, doc, transport:"ws"|"sse"}  connect + doc.subscribe (sync); reply after ack
+//   {cmd:"strokes", rid, c, n}          append n strokes (one change each, yielding between changes)
+//   {cmd:"rename", rid, c, shape, name} set shapes[shape].name
+//   {cmd:"offline", rid, c}             drop the connection; the replica stays and takes local edits
+//   {cmd:"online", rid, c}              reconnect + re-subscribe: the snapshot is merged, then sync
+//   {cmd:"state", rid, json?}           heads (and JSON, conflicts of a shape's name) of every replica
+//   {cmd:"load", rid, data}             A.load(base64 save bytes): heads and JSON
+// Replies: {rid, ...} or {rid, error}. Frames the server refuses are kept per client (state.errors).
+import * as A from "@automerge/automerge";
+import WebSocket from "ws";
+import { createInterface } from "node:readline";
+
+const clients = new Map();
+const prof = { change: 0, receive: 0, generate: 0, received: 0, sent: 0, bytesIn: 0 };
+const timed = (k, f) => { const t = performance.now(); try { return f(); } finally { prof[k] += performance.now() - t; } };
+const b64 = (u8) => Buffer.from(u8).toString("base64");
+const unb64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
+let nextId = 0;
+
+// A sync state whose shared heads are the snapshot's heads (what a fresh load implies).
+function syncStateAt(heads) {
+  const bytes = [0x43, heads.length];
+  for (const h of heads) bytes.push(...Buffer.from(h, "hex"));
+  return A.decodeSyncState(new Uint8Array(bytes));
+}
+
+// ---------------------------------------------------------------- transports
+function openWs(cl) {
+  const url = cl.base.replace(/^http/, "ws") + "api/realtime?token=" + encodeURIComponent(cl.token);
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const conn = {
+    send: (frame) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame)); },
+    close: () => ws.terminate(),
+  };
+  ws.on("open", () => conn.onOpen());
+  ws.on("message", (data) => onFrame(cl, JSON.parse(data.toString())));
+  ws.on("error", (e) => cl.errors.push("ws: " + e.message));
+  return conn;
+}
+
+function openSse(cl) {
+  const abort = new AbortController();
+  const queue = [];
+  let session = null, pumping = false, closed = false;
+  const pump = async () => {
+    if (pumping || !session) return;
+    pumping = true;
+    try {
+      while (queue.length && !closed) {
+        const frames = queue.splice(0, queue.length);
+        const res = await fetch(cl.base + "api/realtime/sse/" + session, {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(frames),
+        });
+        if (res.status !== 202) cl.errors.push("sse post " + res.status + ": " + await res.text());
+        else await res.arrayBuffer();
+      }
+    } catch (e) {
+      if (!closed) cl.errors.push("sse post: " + e.message);
+    } finally {
+      pumping = false;
+    }
+  };
+  const conn = {
+    send: (frame) => { if (!closed) { queue.push(frame); pump(); } },
+    close: () => { closed = true; abort.abort(); },
+  };
+  (async () => {
+    try {
+      const res = await fetch(cl.base + "api/realtime/sse?token=" + encodeURIComponent(cl.token), {
+        headers: { Accept: "text/event-stream" }, signal: abort.signal,
+      });
+      if (res.status !== 200) throw new Error("sse status " + res.status);
+      const decoder = new TextDecoder();
+      let buf = "", data = [];
+      for await (const chunk of res.body) {
+        buf += decoder.decode(chunk, { stream: true });
+        let nl;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl).replace(/\r$/, "");
+          buf = buf.slice(nl + 1);
+          if (line === "") {
+            if (data.length) {
+              const frame = JSON.parse(data.join("\n"));
+              data = [];
+              if (frame.type === "welcome") { session = frame.session; conn.onOpen(); }
+              onFrame(cl, frame);
+            }
+          } else if (line.startsWith("data:")) {
+            data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+          }
+        }
+      }
+    } catch (e) {
+      if (!closed) cl.errors.push("sse: " + e.message);
+    }
+  })();
+  return conn;
+}
+
+// ---------------------------------------------------------------- sync
+// Flow control (what a good client does): one generateSyncMessage per event-loop turn; after sending
+// local changes wait for the server's answer (or WINDOW ms) before sending more.
+const WINDOW = 50;
+function scheduleSend(cl) {
+  if (cl.sendScheduled || !cl.conn || !cl.subscribed) return;
+  const wait = cl.awaiting ? WINDOW - (Date.now() - cl.sentAt) : 0;
+  cl.sendScheduled = true;
+  const run = () => {
+    cl.sendScheduled = false;
+    if (!cl.conn || !cl.subscribed || !cl.doc) return;
+    if (cl.awaiting && Date.now() - cl.sentAt < WINDOW) return scheduleSend(cl);
+    const [sync, msg] = timed("generate", () => A.generateSyncMessage(cl.doc, cl.sync));
+    cl.sync = sync;
+    if (msg) {
+      cl.conn.send({ type: "doc.sync", doc: cl.docId, data: b64(msg) });
+      prof.sent++;
+      cl.awaiting = cl.dirty;
+      cl.sentAt = Date.now();
+      cl.dirty = false;
+    }
+  };
+  if (wait > 0) setTimeout(run, wait);
+  else setImmediate(run);
+}
+
+function onFrame(cl, f) {
+  switch (f.type) {
+    case "doc.snapshot": {
+      const bytes = unb64(f.data);
+      if (cl.doc) {
+        cl.doc = A.loadIncremental(cl.doc, bytes); // keep local (offline) edits, merge the server's state
+        cl.sync = A.initSyncState();
+      } else {
+        cl.doc = A.load(bytes);
+        cl.sync = syncStateAt(A.getHeads(cl.doc));
+      }
+      cl.awaiting = false;
+      break;
+    }
+    case "doc.sync": {
+      const bytes = unb64(f.data);
+      const [doc, sync] = timed("receive", () => A.receiveSyncMessage(cl.doc, cl.sync, bytes));
+      prof.received++; prof.bytesIn += bytes.length;
+      cl.doc = doc;
+      cl.sync = sync;
+      cl.awaiting = false;
+      scheduleSend(cl);
+      break;
+    }
+    case "ack":
+      if (f.id === cl.subscribeId) {
+        cl.subscribed = true;
+        cl.dirty = true;
+        scheduleSend(cl);
+        cl.onSubscribed?.();
+      }
+      break;
+    case "error":
+      cl.errors.push(f.code + ": " + f.message);
+      if (f.id === cl.subscribeId) cl.onSubscribed?.(new Error(f.code + ": " + f.message));
+      break;
+    case "bye":
+      cl.errors.push("bye " + f.code);
+      break;
+  }
+}
+
+function connect(cl) {
+  return new Promise((resolve, reject) => {
+    cl.subscribed = false;
+    cl.subscribeId = "sub" + (++nextId);
+    const timer = setTimeout(() => reject(new Error(cl.id + ": no subscribe ack in 30 s")), 30000);
+    cl.onSubscribed = (err) => { clearTimeout(timer); cl.onSubscribed = null; err ? reject(err) : resolve(); };
+    const conn = cl.transport === "sse" ? openSse(cl) : openWs(cl);
+    conn.onOpen = () => conn.send({ type: "doc.subscribe", id: cl.subscribeId, doc: cl.docId, mode: "sync" });
+    cl.conn = conn;
+  });
+}
+
+async function strokes(cl, n) {
+  for (let i = 0; i < n; i++) {
+    const id = `${cl.id}-${cl.strokes++}`;
+    cl.doc = timed("change", () => A.change(cl.doc, (d) => {
+      d.shapes[id] = {
+        kind: "stroke",
+        points: [i, i + 1, i + 2, i + 3],
+        style: { color: "#" + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, "0"), width: 2 },
+        z: i,
+      };
+    }));
+    cl.dirty = true;
+    scheduleSend(cl);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function onCommand(m) {
+  const cl = clients.get(m.c);
+  switch (m.cmd) {
+    case "open": {
+      const c = { id: m.c, base: m.base, token: m.token, docId: m.doc, transport: m.transport || "ws",
+                  doc: null, sync: null, conn: null, errors: [], strokes: 0 };
+      clients.set(m.c, c);
+      await connect(c);
+      return {};
+    }
+    case "strokes":
+      await strokes(cl, m.n);
+      return {};
+    case "rename":
+      cl.doc = A.change(cl.doc, (d) => { d.shapes[m.shape].name = m.name; });
+      cl.dirty = true;
+      scheduleSend(cl);
+      return {};
+    case "offline":
+      cl.conn.close();
+      cl.conn = null;
+      cl.subscribed = false;
+      return {};
+    case "online":
+      await connect(cl);
+      return {};
+    case "state": {
+      const state = {};
+      for (const [id, c] of clients) {
+        const s = { heads: c.doc ? A.getHeads(c.doc).slice().sort() : [], errors: c.errors,
+                    shapes: c.doc && c.doc.shapes ? Object.keys(c.doc.shapes).length : 0 };
+        if (m.json && c.doc) s.json = JSON.parse(JSON.stringify(c.doc));
+        if (m.shape && c.doc && c.doc.shapes[m.shape]) {
+          s.nameConflicts = Object.keys(A.getConflicts(c.doc.shapes[m.shape], "name") || {}).length;
+        }
+        state[id] = s;
+      }
+      return { clients: state, prof, cpuMs: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
+    }
+    case "load": {
+      const doc = A.load(unb64(m.data));
+      return { heads: A.getHeads(doc).slice().sort(), json: JSON.parse(JSON.stringify(doc)) };
+    }
+    case "close":
+      for (const c of clients.values()) c.conn?.close();
+      setTimeout(() => process.exit(0), 50);
+      return {};
+    default:
+      throw new Error("unknown command " + m.cmd);
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on("line", (line) => {
+  if (!line) return;
+  const m = JSON.parse(line);
+  onCommand(m).then((r) => out({ rid: m.rid, ...r }), (e) => out({ rid: m.rid, error: String(e && e.stack || e) }));
+});
+rl.on("close", () => {
+  for (const c of clients.values()) c.conn?.close();
+  process.exit(0);
+});
