@@ -6,43 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.TreeSet;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The core bus on a real server: WebSocket and SSE clients in one room, resume, errors, isolation. */
-@ExtendWith(ArquillianExtension.class)
-class RealtimeIT {
+class RealtimeIT extends DeployedTest {
 
-    @Deployment(testable = false)
-    static WebArchive deploy() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base;
-    private Rest rest;
-    private String room;
-
-    @BeforeEach
-    void setUp() {
-        base = Deployments.baseUri(deployment);
-        rest = new Rest(base);
-        room = "r" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     private static String subscribe(String id, String topic) {
         return "{\"type\":\"subscribe\",\"id\":\"" + id + "\",\"topic\":\"" + topic + "\"}";

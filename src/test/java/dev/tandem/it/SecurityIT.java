@@ -14,7 +14,6 @@ import com.nimbusds.jwt.SignedJWT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,41 +27,20 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attacks on a real server, each refused with the right code while nothing changes. Tool calls do not
  * exist yet; their grants ({@code tools}) are carried by tokens and checked once the feature lands.
  */
-@ExtendWith(ArquillianExtension.class)
-class SecurityIT {
+class SecurityIT extends DeployedTest {
     /** pom.xml it.server.jvmargs: the token secret of key k1 and the publish burst. */
     static final String SECRET = "it-token-secret-0123456789abcdef0123456789abcdef";
     static final int PUBLISH_BURST = 1600;
 
-    @Deployment(testable = false)
-    static WebArchive deploy() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base;
-    private Rest rest;
-    private String room;
-
-    @BeforeEach
-    void setUp() {
-        base = Deployments.baseUri(deployment);
-        rest = new Rest(base);
-        room = "s" + UUID.randomUUID().toString().substring(0, 8);
+    @Override
+    String roomPrefix() {
+        return "s";
     }
 
     // --- helpers ---------------------------------------------------------------------------------
