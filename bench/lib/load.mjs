@@ -98,13 +98,13 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   const merged = new Map();
   let bucketMs = 0.01;
   let received = 0, dup = 0, lost = 0, complete = 0, maxLat = 0, lastRecv = 0;
-  const agg = { closes: 0, reconnects: 0, resets: 0, errors: 0, seqGaps: 0, seqDups: 0, other: 0, errorFrames: {}, closeCodes: {} };
+  const agg = { closes: 0, reconnects: 0, resets: 0, errors: 0, seqGaps: 0, seqDups: 0, other: 0, batches: 0, errorFrames: {}, closeCodes: {} };
   for (const r of reps) {
     bucketMs = r.bucketMs;
     for (let j = 0; j < r.hist.length; j += 2) merged.set(r.hist[j], (merged.get(r.hist[j]) || 0) + r.hist[j + 1]);
     received += r.stats.received; dup += r.stats.dup; lost += r.lost; complete += r.complete;
     maxLat = Math.max(maxLat, r.stats.maxLat); lastRecv = Math.max(lastRecv, r.lastRecv);
-    for (const k of ['closes', 'reconnects', 'resets', 'errors', 'seqGaps', 'seqDups', 'other']) agg[k] += r.stats[k];
+    for (const k of ['closes', 'reconnects', 'resets', 'errors', 'seqGaps', 'seqDups', 'other', 'batches']) agg[k] += r.stats[k] || 0;
     for (const [k, v] of Object.entries(r.stats.errorFrames || {})) agg.errorFrames[k] = (agg.errorFrames[k] || 0) + v;
     for (const [k, v] of Object.entries(r.stats.closeCodes || {})) agg.closeCodes[k] = (agg.closeCodes[k] || 0) + v;
   }
@@ -118,7 +118,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   return {
     phase, ratePerRoom, rooms: rooms.length, subscribers: sess.total, durationMs,
     published: published.sent, publisherMaxBehind: published.maxBehind, publishWallMs: Math.round(published.wallMs),
-    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors,
+    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors, publisherLastError: pubStats.lastError?.code,
     expectedDeliveries: expectedTotal, received, lost, duplicates: dup, completeSubscribers: complete,
     deliveriesPerSec: Math.round(received / (durationMs / 1000)),
     latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), p999: pct(0.999), max: +maxLat.toFixed(2) },
