@@ -1,6 +1,7 @@
 // The load tool: forks subscriber workers and one publisher worker (lib/worker.mjs), drives them,
 // and measures the server process (CPU ticks, RSS) around each measured phase.
-import { fork } from 'node:child_process';
+import { fork, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuTicks, rssKb, loadavg, heapKb, API_KEY } from './servers.mjs';
@@ -130,12 +131,24 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
 }
 
 /** Idle connections: server memory after full GC, before and after opening n subscribed connections. */
+// BENCH_HISTO=1: a class histogram (live objects, after the GCs heapKb ran) of a Java server at the
+// baseline and with the idle connections open, into the run's log folder: what a connection costs.
+function histogram(server, label) {
+  if (process.env.BENCH_HISTO !== '1' || server.kind !== 'java') return;
+  try {
+    const out = execFileSync('jcmd', [String(server.pid), 'GC.class_histogram'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+    fs.writeFileSync(path.join(`/tmp/tandem-bench-logs-${process.env.BENCH_RUN_ID}`, `histo-${server.name}-${label}.txt`), out);
+  } catch (e) { console.log(`[bench] class histogram failed: ${e.message}`); }
+}
+
 export async function idle({ system, server, n }) {
   const base = await heapKb(server);
+  histogram(server, 'baseline');
   const baseRss = rssKb(server.pid);
   const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: n, workers: 2, autoResume: false, concurrency: 25 });
   await sleep(3000);
   const withN = await heapKb(server);
+  histogram(server, `with${n}`);
   const rssN = rssKb(server.pid);
   const ok = sess.connect.ok;
   await sess.close();
