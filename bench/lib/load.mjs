@@ -1,6 +1,7 @@
 // The load tool: forks subscriber workers and one publisher worker (lib/worker.mjs), drives them,
 // and measures the server process (CPU ticks, RSS) around each measured phase.
-import { fork } from 'node:child_process';
+import { fork, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuTicks, rssKb, loadavg, heapKb, API_KEY } from './servers.mjs';
@@ -98,13 +99,13 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   const merged = new Map();
   let bucketMs = 0.01;
   let received = 0, dup = 0, lost = 0, complete = 0, maxLat = 0, lastRecv = 0;
-  const agg = { closes: 0, reconnects: 0, resets: 0, errors: 0, seqGaps: 0, seqDups: 0, other: 0, errorFrames: {}, closeCodes: {} };
+  const agg = { closes: 0, reconnects: 0, resets: 0, errors: 0, seqGaps: 0, seqDups: 0, other: 0, batches: 0, errorFrames: {}, closeCodes: {} };
   for (const r of reps) {
     bucketMs = r.bucketMs;
     for (let j = 0; j < r.hist.length; j += 2) merged.set(r.hist[j], (merged.get(r.hist[j]) || 0) + r.hist[j + 1]);
     received += r.stats.received; dup += r.stats.dup; lost += r.lost; complete += r.complete;
     maxLat = Math.max(maxLat, r.stats.maxLat); lastRecv = Math.max(lastRecv, r.lastRecv);
-    for (const k of ['closes', 'reconnects', 'resets', 'errors', 'seqGaps', 'seqDups', 'other']) agg[k] += r.stats[k];
+    for (const k of ['closes', 'reconnects', 'resets', 'errors', 'seqGaps', 'seqDups', 'other', 'batches']) agg[k] += r.stats[k] || 0;
     for (const [k, v] of Object.entries(r.stats.errorFrames || {})) agg.errorFrames[k] = (agg.errorFrames[k] || 0) + v;
     for (const [k, v] of Object.entries(r.stats.closeCodes || {})) agg.closeCodes[k] = (agg.closeCodes[k] || 0) + v;
   }
@@ -118,7 +119,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   return {
     phase, ratePerRoom, rooms: rooms.length, subscribers: sess.total, durationMs,
     published: published.sent, publisherMaxBehind: published.maxBehind, publishWallMs: Math.round(published.wallMs),
-    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors,
+    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors, publisherLastError: pubStats.lastError?.code,
     expectedDeliveries: expectedTotal, received, lost, duplicates: dup, completeSubscribers: complete,
     deliveriesPerSec: Math.round(received / (durationMs / 1000)),
     latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), p999: pct(0.999), max: +maxLat.toFixed(2) },
@@ -130,12 +131,24 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
 }
 
 /** Idle connections: server memory after full GC, before and after opening n subscribed connections. */
+// BENCH_HISTO=1: a class histogram (live objects, after the GCs heapKb ran) of a Java server at the
+// baseline and with the idle connections open, into the run's log folder: what a connection costs.
+function histogram(server, label) {
+  if (process.env.BENCH_HISTO !== '1' || server.kind !== 'java') return;
+  try {
+    const out = execFileSync('jcmd', [String(server.pid), 'GC.class_histogram'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+    fs.writeFileSync(path.join(`/tmp/tandem-bench-logs-${process.env.BENCH_RUN_ID}`, `histo-${server.name}-${label}.txt`), out);
+  } catch (e) { console.log(`[bench] class histogram failed: ${e.message}`); }
+}
+
 export async function idle({ system, server, n }) {
   const base = await heapKb(server);
+  histogram(server, 'baseline');
   const baseRss = rssKb(server.pid);
   const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: n, workers: 2, autoResume: false, concurrency: 25 });
   await sleep(3000);
   const withN = await heapKb(server);
+  histogram(server, `with${n}`);
   const rssN = rssKb(server.pid);
   const ok = sess.connect.ok;
   await sess.close();

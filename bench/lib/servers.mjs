@@ -45,7 +45,14 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
   const ports = name === 'wildfly' ? [9080, 10990] : [def.port];
   for (const p of ports) if (!portFree(p)) throw new Error(`port ${p} busy: not starting ${name}`);
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const props = [`-Dtandem.apiKey=${API_KEY}`, `-Dtandem.tokenSecret=${TOKEN_SECRET}`, ...extraProps];
+  // The bench publishes from one connection at up to 1,000 msg/s (rooms): lift the per-connection
+  // publish rate limit (default 100/s, burst 200 since the security merge), which would otherwise
+  // answer most publishes with rate_limited.
+  const props = [`-Dtandem.apiKey=${API_KEY}`, `-Dtandem.tokenSecret=${TOKEN_SECRET}`,
+    '-Dtandem.publishRatePerSecond=100000', '-Dtandem.publishBurst=100000',
+    // The documents store defaults to an H2 file in ~/.tandem that any other Tandem on this machine
+    // (integration tests) may hold locked: the bench uses a private in-memory database.
+    `-Dtandem.db.url=jdbc:h2:mem:tandem-bench-${name};DB_CLOSE_DELAY=-1`, ...extraProps];
   let child;
   if (def.kind === 'node') {
     child = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'peers', `${name}.mjs`), String(def.port)],

@@ -104,6 +104,12 @@ async function openSub(sub) {
   } else throw new Error('unknown system ' + system);
 }
 
+// A Tandem message is one frame or a JSON array of frames (docs/protocol.md "Batches").
+function onTandemMessage(sub, m) {
+  if (Array.isArray(m)) { stats.batches = (stats.batches || 0) + 1; for (const f of m) onTandemFrame(sub, f); }
+  else onTandemFrame(sub, m);
+}
+
 function onTandemFrame(sub, f) {
   switch (f.type) {
     case 'event': {
@@ -170,7 +176,7 @@ async function openTandemWs(sub, since) {
           .catch(() => { stats.errors++; }), 50);
       }
     });
-    ws.on('message', (buf) => onTandemFrame(sub, JSON.parse(buf)));
+    ws.on('message', (buf) => onTandemMessage(sub, JSON.parse(buf)));
   });
 }
 
@@ -194,7 +200,7 @@ function openTandemSse(sub, resume = false) {
           let line = buf.slice(0, i); buf = buf.slice(i + 1);
           if (line.endsWith('\r')) line = line.slice(0, -1);
           if (line === '') {
-            if (data) { const d = data; data = ''; onTandemFrame(sub, JSON.parse(d)); }
+            if (data) { const d = data; data = ''; onTandemMessage(sub, JSON.parse(d)); }
           } else if (line.startsWith('data:')) {
             const v = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
             data = data ? data + '\n' + v : v;
@@ -276,10 +282,12 @@ async function openPublisher(rooms) {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/realtime?token=${encodeURIComponent(token)}`, { perMessageDeflate: false });
     await new Promise((resolve, reject) => {
       ws.on('message', (buf) => {
-        const f = JSON.parse(buf);
-        if (f.type === 'welcome') resolve();
-        else if (f.type === 'ack') pubStats.acked++;
-        else if (f.type === 'error') { pubStats.errors++; pubStats.lastError = f; }
+        const m = JSON.parse(buf);
+        for (const f of Array.isArray(m) ? m : [m]) {
+          if (f.type === 'welcome') resolve();
+          else if (f.type === 'ack') pubStats.acked++;
+          else if (f.type === 'error') { pubStats.errors++; pubStats.lastError = f; }
+        }
       });
       ws.on('error', reject);
     });

@@ -37,7 +37,7 @@ function openWs(cl) {
     close: () => ws.terminate(),
   };
   ws.on("open", () => conn.onOpen());
-  ws.on("message", (data) => onFrame(cl, JSON.parse(data.toString())));
+  ws.on("message", (data) => framesOf(data.toString()).forEach((frame) => onFrame(cl, frame)));
   ws.on("error", (e) => cl.errors.push("ws: " + e.message));
   return conn;
 }
@@ -84,10 +84,12 @@ function openSse(cl) {
           buf = buf.slice(nl + 1);
           if (line === "") {
             if (data.length) {
-              const frame = JSON.parse(data.join("\n"));
+              const frames = framesOf(data.join("\n"));
               data = [];
-              if (frame.type === "welcome") { session = frame.session; conn.onOpen(); }
-              onFrame(cl, frame);
+              for (const frame of frames) {
+                if (frame.type === "welcome") { session = frame.session; conn.onOpen(); }
+                onFrame(cl, frame);
+              }
             }
           } else if (line.startsWith("data:")) {
             data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
@@ -260,3 +262,9 @@ rl.on("close", () => {
   for (const c of clients.values()) c.conn?.close();
   process.exit(0);
 });
+
+/** A WebSocket message or SSE event carries one frame or, under load, a JSON array of frames. */
+function framesOf(text) {
+  const parsed = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed : [parsed];
+}

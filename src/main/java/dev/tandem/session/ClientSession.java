@@ -42,6 +42,8 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private volatile boolean expiryWarned;
     private volatile Principal principal;
     private volatile Connection connection;
+    /** True while the session, without a connection, has left its topics (guarded by attachLock). */
+    private boolean leftTopics;
 
     ClientSession(String id, Principal principal, SessionRegistry registry, Hub hub, DocumentHost docs,
                   FrameCodec codec, SessionSettings settings) {
@@ -282,7 +284,12 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 outbox.clearOverflow();
                 resubscribeAll(standing, false);
                 documents.reattachAll();
+            } else if (leftTopics) {
+                // Everything queued before the connection was lost is still in the outbox; history
+                // replays each topic after the last event queued.
+                resubscribeAll(Map.of(), false);
             }
+            leftTopics = false;
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
         }
         if (previous != null && previous != newConnection) {
@@ -298,7 +305,12 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         });
     }
 
-    /** The transport saw its connection end. */
+    /**
+     * The transport saw its connection end. The session is retained for the TTL, but it leaves its
+     * topics: a retained session kept subscribed took its share of every fan-out and filled its outbox
+     * to the overflow bound (after a mass disconnect, thousands of dead sessions multiplied the cost
+     * of each publish; bench/PROFILING.md). The positions stay, and a resume re-subscribes from them.
+     */
     public void connectionClosed(Connection closed) {
         synchronized (attachLock) {
             if (connection != closed) {
@@ -306,6 +318,9 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             }
             connection = null;
             outbox.detach(closed);
+            // Under attachLock (lock order attachLock -> topic, as in resume): a resume cannot interleave.
+            subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            leftTopics = true;
         }
         registry.detached(this);
     }

@@ -125,6 +125,29 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aSessionWithoutConnectionLeavesTheFanOutAndAResumeReplaysWhatItMissed() {
+        var dropped = new FakeConnection();
+        var live = new FakeConnection();
+        ClientSession session = registry.open(token("dave"), null, dropped, null);
+        session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        registry.open(token("erin"), null, live, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        publish(3);
+        long lastSeen = dropped.lastPosition();
+        session.connectionClosed(dropped);
+        // The retained session takes no share of later publishes (no frames queued for a dead connection).
+        assertEquals(1, hub.subscriberCount(TOPIC));
+        publish(10);
+        assertEquals(LongStream.rangeClosed(1, 13).boxed().toList(), live.eventSeqs("r1/chat"));
+        var second = new FakeConnection();
+        registry.open(token("dave"), session.id() + ":" + lastSeen, second, null);
+        assertEquals(2, hub.subscriberCount(TOPIC));
+        assertEquals(List.of("welcome"), second.types().subList(0, 1));
+        assertEquals(LongStream.rangeClosed(4, 13).boxed().toList(), second.eventSeqs("r1/chat"));
+        publish(1);
+        assertEquals(LongStream.rangeClosed(4, 14).boxed().toList(), second.eventSeqs("r1/chat"), "live events continue");
+    }
+
+    @Test
     void anotherIdentityCannotTakeOverASession() {
         var first = new FakeConnection();
         ClientSession session = registry.open(token("alice"), null, first, null);
