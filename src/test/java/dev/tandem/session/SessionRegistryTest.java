@@ -156,4 +156,24 @@ class SessionRegistryTest {
         assertNotEquals(session.id(), other.id());
         assertEquals(false, intruder.frames.get(0).getBoolean("resumed"));
     }
+
+    @Test
+    void anIdentityGetsNoMoreLiveConnectionsThanItsLimit() {
+        TandemConfig limited = TandemConfig.from(name -> name.equals("maxConnectionsPerIdentity") ? "2" : null);
+        var registry2 = new SessionRegistry(SessionSettings.from(limited, Runnable::run), hub, docs, codec, tokens, timer,
+                Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+        try {
+            var first = new FakeConnection();
+            ClientSession one = registry2.open(token("erin"), null, first, null);
+            registry2.open(token("erin"), null, new FakeConnection(), null);
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.tandem.protocol.ProtocolException.class,
+                    () -> registry2.open(token("erin"), null, new FakeConnection(), null));
+            assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code());
+            registry2.open(token("frank"), null, new FakeConnection(), null);
+            one.connectionClosed(first);
+            registry2.open(token("erin"), null, new FakeConnection(), null);
+        } finally {
+            registry2.shutdown();
+        }
+    }
 }
