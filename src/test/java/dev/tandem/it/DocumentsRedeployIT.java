@@ -7,15 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Documents keep working after an undeploy + redeploy in the same server JVM. automerge-java loads a
@@ -24,21 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link DocumentsIT} (either order; {@code -Dit.test='Documents*IT'}, and every full run) makes the
  * second deployment's class loader load Automerge while the first one has already used it.
  */
-@ExtendWith(ArquillianExtension.class)
-class DocumentsRedeployIT {
-    @Deployment(testable = false)
-    static WebArchive deploy() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL url;
-
+class DocumentsRedeployIT extends DeployedTest {
     @Test
     void documentsWorkInThisDeployment() throws Exception {
-        URI base = Deployments.baseUri(url);
         DocTestSupport support = new DocTestSupport(base);
-        String room = DocTestSupport.newRoom("redeploy");
         try (WsClient ws = WsClient.connect(base, support.token("r", room, "collaborator"))) {
             ws.frames.awaitType("welcome");
             ws.send(Json.createObjectBuilder().add("type", "doc.subscribe").add("id", "s").add("doc", room + "/thread/1")

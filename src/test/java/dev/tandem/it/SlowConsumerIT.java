@@ -6,40 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client that stops reading is cut with slow_consumer while the others receive everything; it then
  * resumes from its last seq. The server runs with small outbox bounds (256 frames / 256 KiB, see pom).
  */
-@ExtendWith(ArquillianExtension.class)
-class SlowConsumerIT {
+class SlowConsumerIT extends DeployedTest {
     private static final int EVENTS = 1500;
-
-    @Deployment(testable = false)
-    static WebArchive deploy() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL deployment;
 
     @Test
     void aSlowConsumerIsCutWhileTheOthersKeepReceiving() throws Exception {
-        URI base = Deployments.baseUri(deployment);
-        Rest rest = new Rest(base);
-        String room = "r" + UUID.randomUUID().toString().substring(0, 8);
         String topic = room + "/agent";
         String payload = "x".repeat(8000);
         try (RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
