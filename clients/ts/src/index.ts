@@ -539,12 +539,7 @@ export class TandemClient {
 
   /** Closes the connection for good; pending requests are rejected. */
   close(): void {
-    this.closedByUser = true;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.conn?.close();
-    this.conn = null;
-    this.ready = false;
+    this.shutDown();
     if (this.onlineHandler) window.removeEventListener('online', this.onlineHandler);
     this.onlineHandler = undefined;
     this.failRequests(new TandemError('closed', 'the client was closed'), () => true);
@@ -853,13 +848,18 @@ export class TandemClient {
     }
   }
 
-  private stop(error: TandemError): void {
+  /** Stops reconnecting and closes the current connection (close() and fatal errors). */
+  private shutDown(): void {
     this.closedByUser = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.conn?.close();
     this.conn = null;
     this.ready = false;
+  }
+
+  private stop(error: TandemError): void {
+    this.shutDown();
     this.failRequests(error, () => true);
     this.settleConnect(error);
     this.emit('error', error);
