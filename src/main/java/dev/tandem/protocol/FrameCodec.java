@@ -95,11 +95,7 @@ public final class FrameCodec implements AutoCloseable {
         if (utf8Length(text) > maxFrameBytes) {
             throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + maxFrameBytes + " bytes");
         }
-        try (var reader = JsonSupport.JSON.createReader(new StringReader(text))) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed JSON: " + brief(e));
-        }
+        return readJson(text);
     }
 
     public String encode(Frame frame) {
@@ -178,16 +174,23 @@ public final class FrameCodec implements AutoCloseable {
     }
 
     private static JsonObject parseObject(String text) {
-        JsonValue value;
-        try (var reader = JsonSupport.JSON.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed JSON: " + brief(e));
-        }
+        JsonValue value = readJson(text);
         if (!(value instanceof JsonObject object)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * Parses any JSON value. Parsson reports a number whose exponent does not fit an int (found by
+     * fuzzing: {@code 1e30888...}) as a bare {@link NumberFormatException}, not a {@link JsonException}.
+     */
+    private static JsonValue readJson(String text) {
+        try (var reader = JsonSupport.JSON.createReader(new StringReader(text))) {
+            return reader.readValue();
+        } catch (JsonException | IllegalStateException | NumberFormatException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed JSON: " + brief(e));
+        }
     }
 
     /** Best effort id of an oversized frame, without parsing it: only a leading {"id":"..."} is read. */

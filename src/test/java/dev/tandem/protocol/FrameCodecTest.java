@@ -109,4 +109,13 @@ class FrameCodecTest {
         assertEquals(ErrorCode.TOO_LARGE, error.code());
         assertNull(error.requestId());
     }
+
+    /** Found by fuzzing: Parsson throws a bare NumberFormatException for an exponent beyond an int. */
+    @Test
+    void aNumberWithAnUnreadableExponentIsMalformedJsonInAFrameAndInABody() {
+        String frame = "{\"type\":\"ping\",\"ts\":1e30888888888888888888}";
+        assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ProtocolException.class, () -> codec.decode(frame)).code());
+        assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ProtocolException.class,
+                () -> codec.parseBody("[" + frame + "]")).code());
+    }
 }
