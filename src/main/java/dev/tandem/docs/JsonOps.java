@@ -1,5 +1,13 @@
 package dev.tandem.docs;
 
+import static dev.tandem.docs.OpFields.array;
+import static dev.tandem.docs.OpFields.mapKey;
+import static dev.tandem.docs.OpFields.optInt;
+import static dev.tandem.docs.OpFields.optLong;
+import static dev.tandem.docs.OpFields.required;
+import static dev.tandem.docs.OpFields.string;
+import static dev.tandem.docs.OpFields.unicode;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -77,7 +85,7 @@ public final class JsonOps {
             Optional<AmValue> existing = tx.get(t.obj, key);
             if (value instanceof JsonString s && existing.isPresent() && existing.get() instanceof AmValue.Text text) {
                 long len = tx.length(text.getId());
-                tx.spliceText(text.getId(), 0, len, s.getString());
+                tx.spliceText(text.getId(), 0, len, unicode(s.getString()));
                 return;
             }
             write(tx, new MapSlot(t.obj, key), value, 0);
@@ -137,11 +145,11 @@ public final class JsonOps {
         long len = tx.length(t.obj);
         long index = optLong(op, "index", -1);
         long del = optLong(op, "delete", 0);
-        String text = op.containsKey("text") ? string(op, "text") : "";
+        String text = op.containsKey("text") ? unicode(string(op, "text")) : "";
         if (index < 0 || index > len) {
             throw DocException.badRequest("splice index out of range: " + index);
         }
-        if (del < 0 || index + del > len) {
+        if (del < 0 || del > len - index) { // not index + del: that overflows for a huge delete
             throw DocException.badRequest("splice delete out of range: " + del);
         }
         tx.spliceText(t.obj, index, del, text);
@@ -195,7 +203,7 @@ public final class JsonOps {
                 if (type != ObjectType.MAP) {
                     throw DocException.badRequest("path[" + i + "]: key on a non-map");
                 }
-                v = tx.get(obj, s.getString());
+                v = tx.get(obj, mapKey(s.getString()));
             } else if (seg instanceof JsonNumber num && num.isIntegral()) {
                 if (type != ObjectType.LIST) {
                     throw DocException.badRequest("path[" + i + "]: index on a non-list");
@@ -231,7 +239,7 @@ public final class JsonOps {
     private static String key(JsonArray path) {
         JsonValue last = path.get(path.size() - 1);
         if (last instanceof JsonString s) {
-            return s.getString();
+            return mapKey(s.getString());
         }
         throw DocException.badRequest("last path element must be a key for a map");
     }
@@ -340,9 +348,10 @@ public final class JsonOps {
                     if (!(o.get("$text") instanceof JsonString s)) {
                         throw DocException.badRequest("$text must be a string");
                     }
+                    String content = unicode(s.getString());
                     ObjectId text = slot.object(tx, ObjectType.TEXT);
-                    if (!s.getString().isEmpty()) {
-                        tx.spliceText(text, 0, 0, s.getString());
+                    if (!content.isEmpty()) {
+                        tx.spliceText(text, 0, 0, content);
                     }
                 } else if (o.size() == 1 && o.containsKey("$counter")) {
                     if (!(o.get("$counter") instanceof JsonNumber n) || !n.isIntegral()) {
@@ -352,7 +361,7 @@ public final class JsonOps {
                 } else {
                     ObjectId map = slot.object(tx, ObjectType.MAP);
                     for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-                        write(tx, new MapSlot(map, e.getKey()), e.getValue(), depth + 1);
+                        write(tx, new MapSlot(map, mapKey(e.getKey())), e.getValue(), depth + 1);
                     }
                 }
             }
@@ -363,7 +372,7 @@ public final class JsonOps {
                     write(tx, new ListInsert(list, i++), v, depth + 1);
                 }
             }
-            case STRING -> slot.scalar(tx, NewValue.str(((JsonString) value).getString()));
+            case STRING -> slot.scalar(tx, NewValue.str(unicode(((JsonString) value).getString())));
             case NUMBER -> {
                 JsonNumber n = (JsonNumber) value;
                 if (n.isIntegral()) {
@@ -380,52 +389,5 @@ public final class JsonOps {
             case FALSE -> slot.scalar(tx, NewValue.bool(false));
             case NULL -> slot.scalar(tx, NewValue.NULL);
         }
-    }
-
-    // --- field access ---
-
-    private static JsonValue required(JsonObject op, String name) {
-        JsonValue v = op.get(name);
-        if (v == null) {
-            throw DocException.badRequest("missing field: " + name);
-        }
-        return v;
-    }
-
-    private static String string(JsonObject op, String name) {
-        if (required(op, name) instanceof JsonString s) {
-            return s.getString();
-        }
-        throw DocException.badRequest(name + " must be a string");
-    }
-
-    private static JsonArray array(JsonObject op, String name) {
-        if (required(op, name) instanceof JsonArray a) {
-            return a;
-        }
-        throw DocException.badRequest(name + " must be an array");
-    }
-
-    private static long optLong(JsonObject op, String name, long dflt) {
-        JsonValue v = op.get(name);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof JsonNumber n && n.isIntegral()) {
-            try {
-                return n.longValueExact();
-            } catch (ArithmeticException e) {
-                throw DocException.badRequest(name + " out of range");
-            }
-        }
-        throw DocException.badRequest(name + " must be an integer");
-    }
-
-    private static int optInt(JsonObject op, String name, int dflt) {
-        long v = optLong(op, name, dflt);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw DocException.badRequest(name + " out of range");
-        }
-        return (int) v;
     }
 }

@@ -87,6 +87,15 @@ class JsonOpsTest {
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",1],\"value\":1}]", "bad_request"},
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s1\",\"n\"]}]", "bad_request"},
                 {"[42]", "bad_request"},
+                // index + delete overflowed and Automerge deleted to the end (seen by reading JsonOps; now in the fuzz corpus).
+                {"[{\"op\":\"splice\",\"path\":[\"shapes\",\"s1\",\"t\"],\"index\":1,\"delete\":9223372036854775807}]", "bad_request"},
+                // Unpaired surrogates are no Unicode text (value, key, text); Automerge used to refuse them untyped.
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s2\"],\"value\":\"\\ud800\"}]", "bad_request"},
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"\\udc00\"],\"value\":1}]", "bad_request"},
+                {"[{\"op\":\"splice\",\"path\":[\"shapes\",\"s1\",\"t\"],\"index\":0,\"text\":\"a\\ud800\"}]", "bad_request"},
+                // Found by fuzzing: Automerge refuses an empty map key natively.
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s2\"],\"value\":{\"\":null}}]", "bad_request"},
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"\"],\"value\":1}]", "bad_request"},
         };
         for (String[] c : cases) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(host.applyOps("r1/canvas", ops(c[0]))), c[0]);
