@@ -179,8 +179,8 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     }
 
     /**
-     * Swaps the token: it must verify and name the same identity, and still grant every subscribed topic;
-     * otherwise nothing changes.
+     * Swaps the token: it must verify and name the same identity, and still grant every subscribed topic
+     * and document; otherwise nothing changes.
      */
     private void refresh(AuthFrames.Refresh request) {
         Principal next = registry.verify(request.token());
@@ -193,6 +193,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token does not grant subscribed topic " + topic);
             }
         }
+        documents.requireGrantedBy(next);
         principal = next;
         expiryWarned = false;
         reply(Frames.Ack.of(request.id()));

@@ -1,5 +1,6 @@
 package dev.tandem.session;
 
+import dev.tandem.auth.Principal;
 import dev.tandem.docs.DocException;
 import dev.tandem.docs.DocId;
 import dev.tandem.docs.DocOutput;
@@ -98,6 +99,20 @@ final class SessionDocuments {
         session.requireWrite(doc.room());
         answer(request, host.applyOps(doc.toString(), request.ops()),
                 heads -> session.reply(Frames.Ack.heads(request.id(), heads)));
+    }
+
+    /**
+     * Refresh: the new token must still grant every subscribed document as {@link #subscribe} would, read
+     * for a JSON-mode subscription and write for a sync-mode one (sync messages carry changes).
+     */
+    void requireGrantedBy(Principal next) {
+        peers.forEach((doc, peer) -> {
+            String room = DocId.parse(doc).room();
+            if (!next.canRead(room) || (!peer.json && !next.canWrite(room))) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token does not grant subscribed document "
+                        + doc + (next.canRead(room) ? " in sync mode (read-only role)" : ""));
+            }
+        });
     }
 
     void detachAll() {

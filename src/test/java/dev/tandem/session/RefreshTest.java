@@ -1,0 +1,110 @@
+package dev.tandem.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tandem.auth.Role;
+import dev.tandem.auth.TokenKeys;
+import dev.tandem.auth.TokenService;
+import dev.tandem.config.TandemConfig;
+import dev.tandem.docs.DocumentHost;
+import dev.tandem.hub.Hub;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.store.InMemoryDocumentStore;
+import jakarta.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A {@code refresh} frame swaps the token only when the new one still grants every subscription. */
+class RefreshTest {
+    private final FrameCodec codec = new FrameCodec(65536);
+    private final TandemConfig config = TandemConfig.defaults();
+    private final Hub hub = new Hub(config, codec, Clock.systemUTC());
+    private final TokenService tokens = new TokenService(
+            new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
+    private final SessionRegistry registry = new SessionRegistry(SessionSettings.from(config, Runnable::run), hub, docs,
+            codec, tokens, timer, Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+    private final FakeConnection connection = new FakeConnection();
+
+    @AfterEach
+    void stop() {
+        registry.shutdown();
+        timer.shutdownNow();
+        docs.close();
+    }
+
+    private String token(Role role, String... rooms) {
+        return tokens.mint(tokens.mint("alice", "Alice", List.of(rooms), role, Duration.ofMinutes(5)));
+    }
+
+    private ClientSession open(String token) {
+        return registry.open(token, null, connection, null);
+    }
+
+    /** The reply (ack or error) to the request with this id; document replies come from the document's thread. */
+    private JsonObject replyTo(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (connection) {
+                for (JsonObject frame : connection.frames) {
+                    if (id.equals(frame.getString("id", null))) {
+                        return frame;
+                    }
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no reply to " + id + " in " + connection.frames);
+    }
+
+    private static String refresh(String id, String token) {
+        return "{\"type\":\"refresh\",\"id\":\"" + id + "\",\"token\":\"" + token + "\"}";
+    }
+
+    @Test
+    void aTokenThatNoLongerGrantsTheRoomOfASubscribedDocumentIsRefusedAndTheOldOneStays() {
+        ClientSession session = open(token(Role.COLLABORATOR, "r1", "r2"));
+        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r2/canvas\",\"mode\":\"json\"}");
+        assertEquals("ack", replyTo("s").getString("type"));
+
+        session.receive(refresh("f", token(Role.COLLABORATOR, "r1")));
+
+        JsonObject refused = replyTo("f");
+        assertEquals("error", refused.getString("type"));
+        assertEquals("forbidden", refused.getString("code"));
+        assertEquals(List.of("r1", "r2"), session.principal().rooms(), "the old token stays in force");
+    }
+
+    @Test
+    void aReadOnlyTokenIsRefusedWhileADocumentIsSubscribedInSyncMode() {
+        ClientSession session = open(token(Role.COLLABORATOR, "r1"));
+        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"sync\"}");
+        assertEquals("ack", replyTo("s").getString("type"));
+
+        session.receive(refresh("f", token(Role.VIEWER, "r1")));
+
+        assertEquals("forbidden", replyTo("f").getString("code"));
+        assertEquals(Role.COLLABORATOR, session.principal().role());
+    }
+
+    @Test
+    void aTokenThatGrantsEverySubscribedDocumentIsAccepted() {
+        ClientSession session = open(token(Role.COLLABORATOR, "r1", "r2"));
+        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"json\"}");
+        assertEquals("ack", replyTo("s").getString("type"));
+
+        session.receive(refresh("f", token(Role.VIEWER, "r1")));
+
+        assertEquals("ack", replyTo("f").getString("type"), "a JSON-mode reader needs read access only");
+        assertEquals(List.of("r1"), session.principal().rooms());
+        assertEquals(Role.VIEWER, session.principal().role());
+    }
+}
