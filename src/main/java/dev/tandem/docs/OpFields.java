@@ -27,12 +27,20 @@ final class OpFields {
         return s;
     }
 
-    /** A map key: Unicode text and not empty (Automerge refuses an empty key natively; found by fuzzing). */
+    /**
+     * A map key: Unicode text, not empty, and within the Basic Multilingual Plane. Automerge refuses an empty
+     * key natively, and automerge-java 0.0.7 cannot pass a key with a character beyond U+FFFF (an emoji) to
+     * Automerge for set or get ("not a valid UTF-8 string"; values and text are fine). Both found by fuzzing.
+     */
     static String mapKey(String key) {
         if (key.isEmpty()) {
             throw DocException.badRequest("map keys must not be empty");
         }
-        return unicode(key);
+        unicode(key);
+        if (key.codePoints().anyMatch(Character::isSupplementaryCodePoint)) {
+            throw DocException.badRequest("map keys must not contain characters beyond U+FFFF (such as emoji)");
+        }
+        return key;
     }
 
     static JsonValue required(JsonObject op, String name) {

@@ -96,6 +96,9 @@ class JsonOpsTest {
                 // Found by fuzzing: Automerge refuses an empty map key natively.
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s2\"],\"value\":{\"\":null}}]", "bad_request"},
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",\"\"],\"value\":1}]", "bad_request"},
+                // Found by fuzzing: automerge-java cannot pass a key with an emoji to Automerge.
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s\\ud83d\\ude00\"],\"value\":1}]", "bad_request"},
+                {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s2\"],\"value\":{\"\\ud83d\\ude00\":1}}]", "bad_request"},
         };
         for (String[] c : cases) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(host.applyOps("r1/canvas", ops(c[0]))), c[0]);
