@@ -58,8 +58,16 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     child = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'peers', `${name}.mjs`), String(def.port)],
       { stdio: ['ignore', log, log], detached: true });
   } else if (name === 'payara') {
-    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'),
-      '--deploy', war, '--contextroot', '/', '--port', String(def.port), '--nocluster'],
+    // The server settings bin/run uses (server-config/payara/pre-boot-commands.asadmin: listener on
+    // 127.0.0.1, no Hazelcast member, unbounded HTTP worker queue); BENCH_PAYARA_PREBOOT=none leaves them out.
+    const preboot = process.env.BENCH_PAYARA_PREBOOT ?? path.join(benchDir, '..', 'server-config', 'payara', 'pre-boot-commands.asadmin');
+    const micro = ['--deploy', war, '--contextroot', '/', '--port', String(def.port), '--nocluster'];
+    if (preboot !== 'none') {
+      const file = path.join(logDir, 'pre-boot-commands.asadmin');
+      fs.writeFileSync(file, fs.readFileSync(preboot, 'utf8').replaceAll('@BIND@', '127.0.0.1'));
+      micro.push('--prebootcommandfile', file);
+    }
+    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'), ...micro],
     { stdio: ['ignore', log, log], detached: true, cwd: serversDir });
   } else if (name === 'wildfly') {
     const home = path.join(serversDir, 'wildfly-39.0.1.Final');

@@ -28,8 +28,12 @@ public class RealtimeEndpoint {
     @Inject
     TandemRuntime runtime;
 
+    @Inject
+    WsIdleTimers idleTimers;
+
     @OnOpen
     public void open(Session session, EndpointConfig config) {
+        idleTimers.adopt(session);
         if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
             new WsConnection(session).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;

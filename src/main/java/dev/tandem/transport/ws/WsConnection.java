@@ -28,7 +28,8 @@ final class WsConnection implements Connection {
         }
         // Tyrus (Payara) reschedules its idle timer on every send through the managed executor, whose
         // context capture scans META-INF/services of the thread's context class loader: with the WAR's
-        // loader that scan dominated fan-out CPU (bench/PROFILING.md). A loader without jars makes it cheap.
+        // loader that scan dominated fan-out CPU (bench/PROFILING.md). IdleTimers normally takes the timer
+        // off that executor; where it cannot, a loader without jars keeps the scan cheap.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(SEND_CONTEXT_LOADER);
