@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark suite:
-#   bench/run.sh [scenario...]        scenarios: idle fanout capacity storm rooms (default: all)
+#   bench/run.sh [scenario...]        scenarios: idle fanout capacity storm rooms documents (default: all)
 # Installs deps (npm ci, gnuplot via apt if missing), builds the WAR, fetches Payara Micro and
 # WildFly through Maven, then runs every server in turn on 127.0.0.1 with the same load tool and
 # writes bench/results/<run>/*.json and bench/RESULTS.md (+ PNG charts).
 # Knobs (env): BENCH_SERVERS, BENCH_SSE, FANOUT_SECONDS, FANOUT_REPEAT, IDLE_N, CAPACITY_SUBS,
-# CAPACITY_RATES, STORM_SUBS, ROOMS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
+# CAPACITY_RATES, STORM_SUBS, ROOMS, DOCS_REPEAT, DOCS_PROCS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
 # BENCH_SKIP_BUILD=1 (reuse /tmp/build-bench/tandem.war), BENCH_PAYARA_PREBOOT=none|<file>. See bench/README.md.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +19,8 @@ echo "[run] open files limit: $(ulimit -n)"
 
 cd "$BENCH_DIR"
 npm ci --no-audit --no-fund --loglevel=error
+# the documents scenario's Tandem clients are the test suite's real @automerge/automerge clients
+(cd "$REPO_DIR/src/test/js" && npm ci --no-audit --no-fund --loglevel=error)
 
 if ! command -v gnuplot >/dev/null 2>&1; then
   echo "[run] installing gnuplot-nox (charts)"

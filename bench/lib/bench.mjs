@@ -1,8 +1,8 @@
 // Orchestrator: for each server in turn, start it, run the chosen scenarios against every system it
 // serves, stop it. Writes results/<run>/results.json (everything) and one JSON per measurement.
 //
-// usage: node lib/bench.mjs [scenario...]   scenarios: idle fanout capacity storm rooms (default: all)
-// env:   BENCH_SERVERS=ws-relay,socketio,payara,wildfly   FANOUT_SECONDS=20  FANOUT_REPEAT=3
+// usage: node lib/bench.mjs [scenario...]   scenarios: idle fanout capacity storm rooms documents (default: all)
+// env:   BENCH_SERVERS=ws-relay,socketio,hocuspocus,payara,wildfly  DOCS_REPEAT=3  DOCS_PROCS=10,2   FANOUT_SECONDS=20  FANOUT_REPEAT=3
 //        IDLE_N=5000  CAPACITY_SUBS=500,1000  CAPACITY_RATES=50,100,200,400  CAPACITY_SECONDS=10
 //        STORM_SUBS=1000  ROOMS=200  ROOM_SUBS=10  ROOM_RATE=5  BENCH_SSE=payara,wildfly
 import fs from 'node:fs';
@@ -10,18 +10,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './servers.mjs';
+import { startServer, API_KEY } from './servers.mjs';
 import { openSession, measure, idle } from './load.mjs';
+import { converge } from './documents.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = (k, d) => process.env[k] ?? d;
 const list = (k, d) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const ALL = ['idle', 'fanout', 'capacity', 'storm', 'rooms'];
+const ALL = ['idle', 'fanout', 'capacity', 'storm', 'rooms', 'documents'];
+// Which scenarios each peer takes part in: the message peers have no documents, Hocuspocus only has documents.
+const PEER_SCENARIOS = { 'ws-relay': ['idle', 'fanout', 'capacity', 'rooms'], socketio: ['idle', 'fanout', 'capacity', 'rooms'],
+  hocuspocus: ['documents'] };
+const runs = (server, scenario) => scenarios.includes(scenario) && (PEER_SCENARIOS[server]?.includes(scenario) ?? true);
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const s of scenarios) if (!ALL.includes(s)) { console.error(`unknown scenario ${s}; known: ${ALL.join(' ')}`); process.exit(2); }
-const servers = list('BENCH_SERVERS', 'ws-relay,socketio,payara,wildfly');
+const servers = list('BENCH_SERVERS', 'ws-relay,socketio,hocuspocus,payara,wildfly')
+  .filter((name) => scenarios.some((sc) => runs(name, sc)));
 const sseOn = list('BENCH_SSE', 'payara,wildfly');
 const runId = env('BENCH_RUN_ID', new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19));
 const outDir = path.join(benchDir, 'results', runId);
@@ -155,6 +161,23 @@ async function rooms(system, server) {
   } finally { await sess.close(); }
 }
 
+// Documents: 10 clients x 200 concurrent stroke appends to one document (Tandem: Automerge over doc.sync;
+// Hocuspocus: Yjs), time until every client and the server hold the same state. Client processes:
+// DOCS_PROCS (default "10,2": one per client, then two processes of five clients each).
+async function documents(system, server) {
+  const repeat = Number(env('DOCS_REPEAT', '3'));
+  for (const procs of list('DOCS_PROCS', '10,2').map(Number)) {
+    for (let i = 1; i <= repeat; i++) {
+      await guarded('documents', system, server, `procs${procs}-rep${i}`, () => converge({
+        system: system === 'hocuspocus' ? 'hocuspocus' : 'tandem', base: `http://127.0.0.1:${server.port}/`, key: API_KEY,
+        port: server.port, pid: server.pid, procs, clients: Number(env('DOCS_CLIENTS', '10')),
+        strokes: Number(env('DOCS_STROKES', '200')), sse: system.endsWith('-sse') ? Number(env('DOCS_CLIENTS', '10')) : 0,
+      }));
+      await sleep(1000);
+    }
+  }
+}
+
 async function main() {
   console.log(`[bench] run ${runId}: scenarios ${scenarios.join(',')} on ${servers.join(',')}; results in ${outDir}; server logs in ${logDir}`);
   for (const name of servers) {
@@ -169,7 +192,7 @@ async function main() {
     }
     try {
       await sleep(2000);
-      if (scenarios.includes('idle')) {
+      if (runs(name, 'idle')) {
         const system = systemsOf(name)[0];
         await guarded('idle', system, server, '', () => idle({ system, server, n: Number(env('IDLE_N', '5000')) }));
       }
@@ -180,13 +203,14 @@ async function main() {
         const s = server.kind === 'java' ? Number(env('BENCH_TANDEM_SETTLE_S', '0')) : 0;
         if (s > 0) { console.log(`[bench] settling ${s} s`); await sleep(s * 1000); }
       };
-      if (scenarios.includes('idle')) await settle();
+      if (runs(name, 'idle')) await settle();
       for (const system of systemsOf(name)) {
-        if (scenarios.includes('fanout')) { await fanout(system, server); await settle(); }
+        if (runs(name, 'fanout')) { await fanout(system, server); await settle(); }
+        if (runs(name, 'documents')) await documents(system, server);
         if (system.endsWith('-sse')) continue; // later scenarios: WebSocket transports only
-        if (scenarios.includes('storm')) { await storm(system, server); await settle(); }
-        if (scenarios.includes('rooms')) { await rooms(system, server); await settle(); }
-        if (scenarios.includes('capacity')) { await capacity(system, server); await settle(); }
+        if (runs(name, 'storm')) { await storm(system, server); await settle(); }
+        if (runs(name, 'rooms')) { await rooms(system, server); await settle(); }
+        if (runs(name, 'capacity')) { await capacity(system, server); await settle(); }
       }
     } catch (e) {
       record({ scenario: 'error', system: name, server, error: String(e.stack || e) });

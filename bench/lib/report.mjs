@@ -181,7 +181,41 @@ function buildRun(dir, headline) {
     }
     out.push('');
   }
-  const errors = res.runs.filter((r) => r.error && !['fanout', 'idle', 'capacity', 'storm', 'rooms'].includes(r.scenario));
+  // ---- documents
+  const docs = res.runs.filter((r) => r.scenario === 'documents');
+  if (docs.length) {
+    out.push('### Documents (10 clients × 200 concurrent stroke appends to one document, time until all clients and the server agree)', '');
+    out.push('| system | client processes | runs | converge ms (median, min–max) | edits done ms (median) | client CPU ms | server CPU ms | bytes to clients | bytes from clients | messages to / from clients |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
+    const groups = new Map();
+    for (const r of docs) {
+      const k = `${key(r)}|${r.label.replace(/-rep\d+$/, '')}`;
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(r);
+    }
+    const med = (xs) => { const v = xs.filter((x) => x != null).sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)] : null; };
+    const medians = new Map();
+    for (const [k, rs] of groups) {
+      const [sys, procs] = k.split('|');
+      const ok = rs.filter((r) => !r.error).map((r) => r.result);
+      const errs = rs.filter((r) => r.error).map((r) => r.error);
+      const conv = ok.map((x) => x.convergeMs);
+      medians.set(k, med(conv));
+      out.push(`| ${sys} | ${procs.replace('procs', '')} | ${ok.length}${errs.length ? ` (+${errs.length} failed: ${errs[0].slice(0, 120)})` : ''} | ` +
+        `${fmt(med(conv))} (${conv.length ? Math.min(...conv) + '–' + Math.max(...conv) : '–'}) | ${fmt(med(ok.map((x) => x.editsDoneMs)))} | ` +
+        `${fmt(med(ok.map((x) => x.clientCpuMs)))} | ${fmt(med(ok.map((x) => x.serverCpuMs)))} | ${fmt(med(ok.map((x) => x.wire.bytesIn)))} | ` +
+        `${fmt(med(ok.map((x) => x.wire.bytesOut)))} | ${fmt(med(ok.map((x) => x.wire.messagesIn)))} / ${fmt(med(ok.map((x) => x.wire.messagesOut)))} |`);
+    }
+    const ratios = [];
+    for (const [k, v] of medians) {
+      const [sys, procs] = k.split('|');
+      const hp = medians.get(`hocuspocus|${procs}`);
+      if (sys !== 'hocuspocus' && v && hp) ratios.push(`${sys} (${procs.replace('procs', '')} processes) ${(v / hp).toFixed(1)}×`);
+    }
+    if (ratios.length) out.push('', 'Time to converge relative to Hocuspocus with the same client processes (lower is better, 1.0× = as fast): ' + ratios.join('; ') + '.');
+    out.push('');
+  }
+  const errors = res.runs.filter((r) => r.error && !['fanout', 'idle', 'capacity', 'storm', 'rooms', 'documents'].includes(r.scenario));
   if (errors.length) { out.push('Errors:', ''); for (const e of errors) out.push(`- ${e.scenario} ${e.system}: ${e.error}`); out.push(''); }
   out.push(`Raw data: \`${rel}/\` (results.json and one JSON per measurement).`, '');
   return { text: out.join('\n'), res };
@@ -201,11 +235,7 @@ const head = [
   'Anything above ~3 means the run competed for CPU and latencies are inflated for every system in it.', '',
 ];
 const bodies = runDirs.map((d, i) => buildRun(d, i === 0).text);
-const tail = [
-  '## Documents vs Hocuspocus', '',
-  'Not measured yet: Tandem\'s CRDT document feature has not landed. When it does, the scenario is 10 clients × 200 concurrent appends, ' +
-  'time to convergence, against `@hocuspocus/server` + `@hocuspocus/provider` + `yjs` (already pinned in package.json). No number is given here on purpose.', '',
-];
+const tail = [];
 // Hand-written profiling findings (evidence in results/<run>/jfr-*.txt) are carried over verbatim.
 const prof = path.join(benchDir, 'PROFILING.md');
 const profText = fs.existsSync(prof) ? [fs.readFileSync(prof, 'utf8').replace(/^# /m, '## '), ''] : [];

@@ -12,6 +12,7 @@ const HEAP = process.env.BENCH_HEAP || '2g';
 export const SERVERS = {
   'ws-relay': { port: 18090, kind: 'node' },
   socketio: { port: 18091, kind: 'node' },
+  hocuspocus: { port: 18092, kind: 'node' },
   payara: { port: 18080, kind: 'java' },
   wildfly: { port: 9080, kind: 'java' },
 };

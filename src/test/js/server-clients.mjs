@@ -15,6 +15,9 @@ import { createInterface } from "node:readline";
 
 const clients = new Map();
 const prof = { change: 0, receive: 0, generate: 0, received: 0, sent: 0, bytesIn: 0 };
+// Bytes and messages on the wire (WebSocket messages / SSE stream chunks and POST bodies), both ways.
+const wire = { bytesIn: 0, bytesOut: 0, received: 0, sent: 0 };
+const countOut = (text) => { wire.sent++; wire.bytesOut += Buffer.byteLength(text); return text; };
 const timed = (k, f) => { const t = performance.now(); try { return f(); } finally { prof[k] += performance.now() - t; } };
 const b64 = (u8) => Buffer.from(u8).toString("base64");
 const unb64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
@@ -33,11 +36,14 @@ function openWs(cl) {
   const url = cl.base.replace(/^http/, "ws") + "api/realtime?token=" + encodeURIComponent(cl.token);
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const conn = {
-    send: (frame) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame)); },
+    send: (frame) => { if (ws.readyState === WebSocket.OPEN) ws.send(countOut(JSON.stringify(frame))); },
     close: () => ws.terminate(),
   };
   ws.on("open", () => conn.onOpen());
-  ws.on("message", (data) => framesOf(data.toString()).forEach((frame) => onFrame(cl, frame)));
+  ws.on("message", (data) => {
+    wire.received++; wire.bytesIn += data.length;
+    framesOf(data.toString()).forEach((frame) => onFrame(cl, frame));
+  });
   ws.on("error", (e) => cl.errors.push("ws: " + e.message));
   return conn;
 }
@@ -53,7 +59,7 @@ function openSse(cl) {
       while (queue.length && !closed) {
         const frames = queue.splice(0, queue.length);
         const res = await fetch(cl.base + "api/realtime/sse/" + session, {
-          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(frames),
+          method: "POST", headers: { "Content-Type": "application/json" }, body: countOut(JSON.stringify(frames)),
         });
         if (res.status !== 202) cl.errors.push("sse post " + res.status + ": " + await res.text());
         else await res.arrayBuffer();
@@ -77,6 +83,7 @@ function openSse(cl) {
       const decoder = new TextDecoder();
       let buf = "", data = [];
       for await (const chunk of res.body) {
+        wire.received++; wire.bytesIn += chunk.length;
         buf += decoder.decode(chunk, { stream: true });
         let nl;
         while ((nl = buf.indexOf("\n")) >= 0) {
@@ -237,7 +244,7 @@ async function onCommand(m) {
         }
         state[id] = s;
       }
-      return { clients: state, prof, cpuMs: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
+      return { clients: state, prof, wire, cpuMs: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
     }
     case "load": {
       const doc = A.load(unb64(m.data));

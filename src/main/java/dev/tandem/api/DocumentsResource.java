@@ -13,11 +13,13 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -53,13 +55,16 @@ public class DocumentsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String view(@PathParam("room") String room, @PathParam("name") String name,
+                       @QueryParam("view") @DefaultValue("true") boolean withView,
                        @HeaderParam("Authorization") String authorization, @HeaderParam("X-Api-Key") String apiKey) {
         runtime.apiKeys().require(authorization, apiKey);
         String id = docId(room, name);
-        JsonValue view = await(runtime.documents().view(id));
         List<String> heads = await(runtime.documents().heads(id));
-        return JSON.createObjectBuilder().add("doc", id).add("heads", JSON.createArrayBuilder(heads)).add("view", view)
-                .build().toString();
+        var body = JSON.createObjectBuilder().add("doc", id).add("heads", JSON.createArrayBuilder(heads));
+        if (withView) {
+            body.add("view", await(runtime.documents().view(id)));
+        }
+        return body.build().toString();
     }
 
     @POST

@@ -644,7 +644,11 @@ public final class DocumentHost implements AutoCloseable {
                     // new changes wait until it answers (or AWAIT_WINDOWS x syncWindow, in case a message was
                     // lost) and then go out together: a busy client gets fewer, larger messages, which Automerge
                     // applies far more cheaply than many small ones. Unsolicited pushes: one per syncWindow.
-                    long hold = ps.awaiting ? window * AWAIT_WINDOWS : ps.pending ? 0 : window;
+                    // A reply that carries no changes (handshake, acknowledgement) goes out at once; anything
+                    // carrying changes at most once per syncWindow, so changes from many peers and many
+                    // batches reach each peer together.
+                    boolean carriesChanges = !ps.sync.isInSync(doc);
+                    long hold = ps.awaiting ? window * AWAIT_WINDOWS : ps.pending && !carriesChanges ? 0 : window;
                     if (now - ps.sentAt < hold) {
                         ps.deferred = true;
                         wait = Math.min(wait, hold - (now - ps.sentAt));
@@ -652,7 +656,6 @@ public final class DocumentHost implements AutoCloseable {
                     }
                     ps.pending = false;
                     ps.deferred = false;
-                    boolean carriesChanges = !ps.sync.isInSync(doc);
                     Optional<byte[]> msg = doc.generateSyncMessage(ps.sync);
                     if (msg.isPresent()) {
                         deliver(ps.peer, new DocOutput.Sync(key, msg.get()));

@@ -41,7 +41,12 @@ final class DocTestSupport {
 
     /** {doc, heads, view} of {@code room/name} through REST. */
     JsonObject view(String room, String name) throws Exception {
-        Rest.Reply reply = rest.send(HttpRequest.newBuilder(base.resolve("api/v1/rooms/" + room + "/docs/" + name))
+        return view(room, name, "");
+    }
+
+    /** The JSON view with a query string (e.g. {@code ?view=false}: heads only). */
+    JsonObject view(String room, String name, String query) throws Exception {
+        Rest.Reply reply = rest.send(HttpRequest.newBuilder(base.resolve("api/v1/rooms/" + room + "/docs/" + name + query))
                 .header("Authorization", "Bearer " + Rest.API_KEY).header("Accept", "application/json").GET().build());
         assertEquals(200, reply.status(), "view: " + reply);
         return reply.body();

@@ -301,6 +301,9 @@ class DocumentsIT {
         assertEquals(200, applied.status(), applied.toString());
         JsonObject server = support.view(room, "canvas");
         assertEquals(applied.body().getJsonArray("heads"), server.getJsonArray("heads"));
+        JsonObject headsOnly = support.view(room, "canvas", "?view=false");
+        assertEquals(server.get("heads"), headsOnly.get("heads"), "?view=false: the same heads");
+        assertEquals(java.util.Set.of("doc", "heads"), headsOnly.keySet(), "?view=false: no view");
 
         for (String accept : new String[] {null, "application/octet-stream", "*/*"}) {
             HttpResponse<byte[]> save = support.save(room, "canvas", accept);
