@@ -71,6 +71,29 @@ class FrameCodecTest {
         assertEquals("{\"type\":\"ping\",\"ts\":5}", codec.encode(new Frames.Ping(null, 5L)));
     }
 
+    @Test
+    void encodesOutgoingDocSyncExactlyAsJsonBWould() {
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[] {0x42, 1, (byte) 0xff, 0x7f, 0, 3, 9});
+        DocFrames.Sync sync = new DocFrames.Sync(null, "r1/thread/42", data);
+        String fast = codec.encode(sync);
+        assertEquals("{\"type\":\"doc.sync\",\"data\":\"" + data + "\",\"doc\":\"r1/thread/42\"}", fast);
+        assertEquals(codec.encodeWithJsonb(sync), fast, "the direct path writes what JSON-B writes");
+        // Anything that would need escaping (or a request id) goes through JSON-B.
+        assertEquals("{\"type\":\"doc.sync\",\"data\":\"a\\\"b\",\"doc\":\"r1/canvas\"}",
+                codec.encode(new DocFrames.Sync(null, "r1/canvas", "a\"b")));
+        assertEquals("{\"type\":\"doc.sync\",\"data\":\"AA==\",\"doc\":\"r1/canvas\",\"id\":\"7\"}",
+                codec.encode(new DocFrames.Sync("7", "r1/canvas", "AA==")));
+    }
+
+    @Test
+    void countsUtf8BytesExactly() {
+        assertEquals(0, FrameCodec.utf8Length(""));
+        assertEquals(5, FrameCodec.utf8Length("hello"));
+        assertEquals(2 + 3 + 4 + 1, FrameCodec.utf8Length("\u00e9\u20ac\ud83d\ude00a"));
+        String big = "x".repeat(5000) + "\u00e9".repeat(1000);
+        assertEquals(7000, FrameCodec.utf8Length(big));
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "not json at all                                      | bad_request  |",
