@@ -187,6 +187,17 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         if (!next.identity().equals(principal.identity())) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "a refreshed token must be for the same identity");
         }
+        requireGrantedBy(next);
+        principal = next;
+        expiryWarned = false;
+        reply(Frames.Ack.of(request.id()));
+    }
+
+    /**
+     * Throws {@code forbidden} unless {@code next} grants every topic and document this session is
+     * subscribed to (a refresh or a resume must not widen what a token allows).
+     */
+    void requireGrantedBy(Principal next) {
         for (String subscribed : subscriptions.keySet()) {
             TopicName topic = TopicName.parse(subscribed);
             if (!next.canSubscribe(topic.room(), topic.channel())) {
@@ -194,9 +205,16 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             }
         }
         documents.requireGrantedBy(next);
-        principal = next;
-        expiryWarned = false;
-        reply(Frames.Ack.of(request.id()));
+    }
+
+    /** Whether {@code next} grants every subscribed topic and document (see {@link #requireGrantedBy}). */
+    boolean grantedBy(Principal next) {
+        try {
+            requireGrantedBy(next);
+            return true;
+        } catch (ProtocolException e) {
+            return false;
+        }
     }
 
     /** Sends {@code token_expiring} once per token. */

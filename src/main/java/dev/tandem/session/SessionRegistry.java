@@ -88,14 +88,16 @@ public final class SessionRegistry {
     /**
      * Verifies {@code token} and attaches {@code connection} to a session: the one named by
      * {@code resume} ({@code <session>:<position>}) when it is still retained and belongs to the same
-     * identity, else a new one. Throws a {@link dev.tandem.protocol.ProtocolException} for a bad token.
+     * identity and the new token still grants every topic and document it is subscribed to, else a new
+     * one (the client then subscribes again, and is refused what the token no longer grants). Throws a
+     * {@link dev.tandem.protocol.ProtocolException} for a bad token.
      */
     public ClientSession open(String token, String resume, Connection connection, String requestId) {
         Principal principal = tokens.verify(token);
         ResumePoint point = ResumePoint.parse(resume);
         if (point != null) {
             ClientSession existing = sessions.get(point.sessionId());
-            if (existing != null && existing.identity().equals(principal.identity())) {
+            if (existing != null && existing.identity().equals(principal.identity()) && existing.grantedBy(principal)) {
                 cancelExpiry(existing.id());
                 existing.resume(connection, point.position(), principal, welcome(requestId, existing, principal, true));
                 return existing;

@@ -148,6 +148,27 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aResumeWithATokenThatNoLongerGrantsTheSubscribedRoomGetsANewSessionAndNoEventsFromThatRoom() {
+        var first = new FakeConnection();
+        ClientSession session = registry.open(token("bob"), null, first, null);
+        session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        publish(3);
+        long lastSeen = first.lastPosition();
+        session.connectionClosed(first);
+        publish(4);
+        var second = new FakeConnection();
+        String otherRoomOnly = tokens.mint(tokens.mint("bob", "bob", List.of("r2"), Role.COLLABORATOR, Duration.ofMinutes(5)));
+        ClientSession next = registry.open(otherRoomOnly, session.id() + ":" + lastSeen, second, null);
+        assertNotEquals(session.id(), next.id(), "not resumed: the token no longer grants r1/chat");
+        assertEquals(false, second.frames.get(0).getBoolean("resumed"));
+        publish(2);
+        assertEquals(List.of(), second.eventSeqs("r1/chat"), "nothing from r1 reaches the new connection");
+        next.receive("{\"type\":\"subscribe\",\"id\":\"2\",\"topic\":\"r1/chat\"}");
+        assertEquals("forbidden", second.frames.stream().filter(f -> "2".equals(f.getString("id", null)))
+                .findFirst().orElseThrow().getString("code"));
+    }
+
+    @Test
     void anotherIdentityCannotTakeOverASession() {
         var first = new FakeConnection();
         ClientSession session = registry.open(token("alice"), null, first, null);
