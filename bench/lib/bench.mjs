@@ -180,6 +180,11 @@ async function documents(system, server) {
 
 async function main() {
   console.log(`[bench] run ${runId}: scenarios ${scenarios.join(',')} on ${servers.join(',')}; results in ${outDir}; server logs in ${logDir}`);
+  if (scenarios.includes('documents')) {
+    // The client-side floor of the documents scenario (no server): see lib/docs-floor.mjs.
+    const floor = JSON.parse(execSync(`${process.execPath} ${path.join(benchDir, 'lib', 'docs-floor.mjs')}`, { encoding: 'utf8' }));
+    record({ scenario: 'documents-floor', system: 'in-process', server: 'none', label: '', result: floor });
+  }
   for (const name of servers) {
     let server;
     try {

@@ -213,6 +213,14 @@ function buildRun(dir, headline) {
       if (sys !== 'hocuspocus' && v && hp) ratios.push(`${sys} (${procs.replace('procs', '')} processes) ${(v / hp).toFixed(1)}×`);
     }
     if (ratios.length) out.push('', 'Time to converge relative to Hocuspocus with the same client processes (lower is better, 1.0× = as fast): ' + ratios.join('; ') + '.');
+    const floor = res.runs.find((r) => r.scenario === 'documents-floor' && !r.error)?.result;
+    if (floor) {
+      out.push('', `Client-side floor (\`lib/docs-floor.mjs\`: the same ${floor.clients} × ${floor.strokes} appends, every replica in one ` +
+        `process, no server, no network): Automerge replicas ${floor.automerge.clientCpuMs} ms CPU (+ ${floor.automerge.hubCpuMs} ms for the hub replica), ` +
+        `Yjs ${floor.yjs.clientCpuMs} ms (+ ${floor.yjs.hubCpuMs} ms): ${(floor.automerge.clientCpuMs / Math.max(1, floor.yjs.clientCpuMs)).toFixed(0)}× more client CPU ` +
+        `before any server or network is involved; on ${res.machine.nproc} cores the Automerge clients alone need at least ` +
+        `${(floor.automerge.clientCpuMs / res.machine.nproc / 1000).toFixed(1)} s of wall time.`);
+    }
     out.push('');
   }
   const errors = res.runs.filter((r) => r.error && !['fanout', 'idle', 'capacity', 'storm', 'rooms', 'documents'].includes(r.scenario));
