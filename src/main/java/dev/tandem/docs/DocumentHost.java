@@ -1,16 +1,12 @@
 package dev.tandem.docs;
 
 import dev.tandem.store.DocumentStore;
-import dev.tandem.store.StoredDocument;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,18 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.automerge.ChangeHash;
 import org.automerge.Document;
 import org.automerge.PatchLog;
 import org.automerge.SyncState;
-import org.automerge.Transaction;
 
 /**
  * Hosts Automerge documents, transport-independent.
  *
- * <p>Each document has exactly one owner: a serial mailbox drained on a shared pool, so an
- * Automerge {@link Document}, its {@link SyncState}s and {@link PatchLog}s are only ever touched by
- * one thread at a time. Every public method is asynchronous and returns a {@link CompletionStage}
+ * <p>Each document has exactly one owner ({@link DocumentOwner}): a serial {@link Mailbox} drained
+ * on a shared pool, so an Automerge {@link Document}, its {@link SyncState}s and {@link PatchLog}s
+ * are only ever touched by one thread at a time. Every public method is asynchronous and returns a {@link CompletionStage}
  * that fails with a {@link DocException} (typed code) on bad input.
  *
  * <p>Batching: the owner runs up to {@code maxBatch} queued tasks, then flushes once: new changes
@@ -46,18 +40,20 @@ import org.automerge.Transaction;
  * ({@link Schemas}), loaded from the {@link DocumentStore} (snapshot + later changes), evicted
  * (saved and freed) when idle without peers or when more than {@code maxLoaded} are loaded, and
  * freed on {@link #close()}. {@link #nativeCounts()} tracks live native objects.
+ *
+ * <p>This class is the public API and the lifecycle (routing work to owners, the eviction sweep,
+ * shutdown); the per-document work lives in {@link DocumentOwner}.
  */
 public final class DocumentHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DocumentHost.class.getName());
-    /** A peer that has not answered a change-carrying message gets more changes after this many sync windows. */
-    private static final long AWAIT_WINDOWS = 20;
 
     private final DocumentStore store;
     private final DocumentHostConfig config;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final ScheduledExecutorService sweeper;
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Documents with an owner, loaded or not (the {@code slots} of {@link Stats}). */
+    private final Map<String, DocumentOwner> owners = new ConcurrentHashMap<>();
     private final AtomicInteger loaded = new AtomicInteger();
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
@@ -94,16 +90,16 @@ public final class DocumentHost implements AutoCloseable {
      * {@link DocOutput.Patch}es. Re-attaching the same peer id replaces its previous state.
      */
     public CompletionStage<Void> attach(String docId, DocPeer peer) {
-        return call(docId, s -> {
-            s.attach(peer);
+        return call(docId, owner -> {
+            owner.attach(peer);
             return null;
         });
     }
 
     /** Detaches a peer and frees its sync state. Unknown peers are ignored. */
     public CompletionStage<Void> detach(String docId, String peerId) {
-        return call(docId, s -> {
-            s.detach(peerId);
+        return call(docId, owner -> {
+            owner.detach(peerId);
             return null;
         });
     }
@@ -113,40 +109,40 @@ public final class DocumentHost implements AutoCloseable {
      * changes go to every other peer, at the end of the current batch.
      */
     public CompletionStage<Void> receiveSync(String docId, String peerId, byte[] message) {
-        return call(docId, s -> {
-            s.receiveSync(peerId, message);
+        return call(docId, owner -> {
+            owner.receiveSync(peerId, message);
             return null;
         });
     }
 
     /** Applies JSON ops in one transaction; completes with the new heads once persisted. */
     public CompletionStage<List<String>> applyOps(String docId, JsonArray ops) {
-        return callDurable(docId, s -> s.transact(tx -> JsonOps.apply(tx, ops)));
+        return callDurable(docId, owner -> owner.transact(tx -> JsonOps.apply(tx, ops)));
     }
 
     /** Runs {@code change} in one transaction on the owner thread; completes with the new heads once persisted. */
     public CompletionStage<List<String>> change(String docId, DocChange change) {
-        return callDurable(docId, s -> s.transact(change));
+        return callDurable(docId, owner -> owner.transact(change));
     }
 
     /** Applies raw encoded changes (one or more, e.g. {@code encodeChangesSince}); completes with the new heads. */
     public CompletionStage<List<String>> applyChanges(String docId, byte[] changes) {
-        return callDurable(docId, s -> s.applyChanges(changes));
+        return callDurable(docId, owner -> owner.applyChanges(changes));
     }
 
     /** The document's {@code save()} bytes (cached per heads). */
     public CompletionStage<byte[]> save(String docId) {
-        return call(docId, s -> s.snapshot(s.doc.getHeads()));
+        return call(docId, owner -> owner.snapshot(owner.document().getHeads()));
     }
 
     /** The whole document as JSON. */
     public CompletionStage<JsonValue> view(String docId) {
-        return call(docId, s -> JsonView.of(s.doc));
+        return call(docId, owner -> JsonView.of(owner.document()));
     }
 
     /** The document's heads (hex). */
     public CompletionStage<List<String>> heads(String docId) {
-        return call(docId, s -> Heads.hex(s.doc.getHeads()));
+        return call(docId, owner -> Heads.hex(owner.document().getHeads()));
     }
 
     /**
@@ -154,7 +150,7 @@ public final class DocumentHost implements AutoCloseable {
      * The {@link Document} must not escape the function.
      */
     public <T> CompletionStage<T> read(String docId, Function<Document, T> fn) {
-        return call(docId, s -> fn.apply(s.doc));
+        return call(docId, owner -> fn.apply(owner.document()));
     }
 
     public NativeCounts nativeCounts() {
@@ -162,7 +158,7 @@ public final class DocumentHost implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(loaded.get(), slots.size(), loads.get(), evictions.get(), persistFailures.get(),
+        return new Stats(loaded.get(), owners.size(), loads.get(), evictions.get(), persistFailures.get(),
                 busyNanos.get() / 1_000_000);
     }
 
@@ -182,11 +178,11 @@ public final class DocumentHost implements AutoCloseable {
         closed = true;
         sweeper.shutdownNow();
         List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (Slot s : slots.values()) {
+        for (DocumentOwner owner : owners.values()) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            if (s.offerInternal(() -> {
+            if (owner.offerInternal(() -> {
                 try {
-                    s.shutdown();
+                    owner.shutdown();
                 } finally {
                     f.complete(null);
                 }
@@ -211,27 +207,27 @@ public final class DocumentHost implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    private <T> CompletableFuture<T> call(String docId, Function<Slot, T> fn) {
+    private <T> CompletableFuture<T> call(String docId, Function<DocumentOwner, T> fn) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(f, docId, s -> {
-            s.ensureLoaded();
-            f.complete(fn.apply(s));
+        submit(f, docId, owner -> {
+            owner.ensureLoaded();
+            f.complete(fn.apply(owner));
         });
         return f;
     }
 
     /** Like {@link #call} but completes after the batch's flush (i.e. after the change is persisted). */
-    private <T> CompletableFuture<T> callDurable(String docId, Function<Slot, T> fn) {
+    private <T> CompletableFuture<T> callDurable(String docId, Function<DocumentOwner, T> fn) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(f, docId, s -> {
-            s.ensureLoaded();
-            T v = fn.apply(s);
-            s.afterFlush.add(() -> f.complete(v));
+        submit(f, docId, owner -> {
+            owner.ensureLoaded();
+            T v = fn.apply(owner);
+            owner.afterFlush(() -> f.complete(v));
         });
         return f;
     }
 
-    private void submit(CompletableFuture<?> f, String docId, Consumer<Slot> task) {
+    private void submit(CompletableFuture<?> f, String docId, Consumer<DocumentOwner> task) {
         DocId id;
         try {
             id = DocId.parse(docId);
@@ -245,10 +241,10 @@ public final class DocumentHost implements AutoCloseable {
                 f.completeExceptionally(new DocException(DocException.UNAVAILABLE, "document host is closed"));
                 return;
             }
-            Slot s = slots.computeIfAbsent(key, k -> new Slot(id));
+            DocumentOwner owner = owners.computeIfAbsent(key, k -> new DocumentOwner(this, id));
             Runnable r = () -> {
                 try {
-                    task.accept(s);
+                    task.accept(owner);
                 } catch (DocException e) {
                     f.completeExceptionally(e);
                 } catch (RuntimeException e) {
@@ -256,7 +252,7 @@ public final class DocumentHost implements AutoCloseable {
                     f.completeExceptionally(new DocException(DocException.INTERNAL, "internal error: " + e, e));
                 }
             };
-            if (s.offer(r, false)) {
+            if (owner.offer(r)) {
                 return;
             }
         }
@@ -266,22 +262,22 @@ public final class DocumentHost implements AutoCloseable {
         try {
             long now = System.nanoTime();
             long idle = config.idleEviction().toNanos();
-            List<Slot> candidates = new ArrayList<>();
-            for (Slot s : slots.values()) {
-                if (s.loadedFlag && s.peerCount == 0) {
-                    if (now - s.lastUsed > idle) {
-                        s.offerInternal(() -> s.evict(false));
+            List<DocumentOwner> candidates = new ArrayList<>();
+            for (DocumentOwner owner : owners.values()) {
+                if (owner.isLoaded() && owner.peerCount() == 0) {
+                    if (now - owner.lastUsed() > idle) {
+                        owner.offerInternal(() -> owner.evict(false));
                     } else {
-                        candidates.add(s);
+                        candidates.add(owner);
                     }
                 }
             }
             int excess = loaded.get() - config.maxLoaded();
             if (excess > 0) {
-                candidates.sort(Comparator.comparingLong(s -> s.lastUsed));
+                candidates.sort(Comparator.comparingLong(DocumentOwner::lastUsed));
                 for (int i = 0; i < excess && i < candidates.size(); i++) {
-                    Slot s = candidates.get(i);
-                    s.offerInternal(() -> s.evict(true));
+                    DocumentOwner owner = candidates.get(i);
+                    owner.offerInternal(() -> owner.evict(true));
                 }
             }
         } catch (RuntimeException e) {
@@ -298,467 +294,55 @@ public final class DocumentHost implements AutoCloseable {
         };
     }
 
-    private void deliver(DocPeer peer, DocOutput out) {
-        try {
-            peer.deliver(out);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "peer " + peer.peerId() + " failed to take " + out.getClass().getSimpleName(), e);
+    // ------------------------------------------------------------------ for the owners
+
+    DocumentStore store() {
+        return store;
+    }
+
+    DocumentHostConfig config() {
+        return config;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void addBusyNanos(long nanos) {
+        busyNanos.addAndGet(nanos);
+    }
+
+    /** An owner loaded its document; past {@code maxLoaded}, sweeps at once rather than at the next period. */
+    void documentLoaded() {
+        loads.incrementAndGet();
+        if (loaded.incrementAndGet() > config.maxLoaded() && !closed) {
+            sweeper.execute(this::sweep);
         }
     }
 
-    private static final class PeerState {
-        final DocPeer peer;
-        SyncState sync;
-        /** The peer sent a message: answer it in this flush. */
-        boolean pending;
-        /** We owe the peer changes but held them back (flow control). */
-        boolean deferred;
-        /** A message carrying changes was sent and the peer has not answered yet. */
-        boolean awaiting;
-        long sentAt;
-
-        PeerState(DocPeer peer) {
-            this.peer = peer;
-        }
+    void documentUnloaded() {
+        loaded.decrementAndGet();
     }
 
-    /** One document's owner: a mailbox plus state touched only by the thread draining it. */
-    private final class Slot {
-        final DocId id;
-        final String key;
-        private final ArrayDeque<Runnable> mailbox = new ArrayDeque<>();
-        private boolean scheduled;
-        private boolean retired;
-        volatile long lastUsed = System.nanoTime();
-        volatile int peerCount;
-        volatile boolean loadedFlag;
+    void documentEvicted() {
+        evictions.incrementAndGet();
+    }
 
-        // ---- owner-thread state
-        Document doc;
-        PatchLog batchLog;
-        boolean logTainted;
-        ChangeHash[] patchHeads;
-        ChangeHash[] flushedHeads;
-        ChangeHash[] persistedHeads;
-        long lastSeq;
-        int sinceSnapshot;
-        byte[] cachedSave;
-        ChangeHash[] cachedSaveHeads;
-        int jsonPeers;
-        final LinkedHashMap<String, PeerState> peers = new LinkedHashMap<>();
-        final List<Runnable> afterFlush = new ArrayList<>();
+    void persistFailed() {
+        persistFailures.incrementAndGet();
+    }
 
-        Slot(DocId id) {
-            this.id = id;
-            this.key = id.toString();
-        }
+    /** A retired owner: the next call for its document creates a fresh one. */
+    void forget(DocumentOwner owner) {
+        owners.remove(owner.key, owner);
+    }
 
-        /** Queues work from a caller (counts as use of the document). */
-        boolean offer(Runnable task, boolean evenIfClosed) {
-            return offer(task, evenIfClosed, true);
-        }
-
-        /** Queues housekeeping (eviction, shutdown) that must not count as use. */
-        boolean offerInternal(Runnable task) {
-            return offer(task, true, false);
-        }
-
-        private boolean offer(Runnable task, boolean evenIfClosed, boolean touch) {
-            synchronized (this) {
-                if (retired || (closed && !evenIfClosed)) {
-                    return false;
-                }
-                mailbox.add(task);
-                if (touch) {
-                    lastUsed = System.nanoTime();
-                }
-                if (scheduled) {
-                    return true;
-                }
-                scheduled = true;
-            }
-            executor.execute(this::drain);
-            return true;
-        }
-
-        private void drain() {
-            long started = System.nanoTime();
-            try {
-                drainBatch();
-            } finally {
-                busyNanos.addAndGet(System.nanoTime() - started);
-            }
-        }
-
-        private void drainBatch() {
-            for (int n = 0; n < config.maxBatch(); n++) {
-                Runnable r;
-                synchronized (this) {
-                    r = mailbox.poll();
-                }
-                if (r == null) {
-                    break;
-                }
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "task failed on " + key, e);
-                }
-            }
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "flush failed on " + key, e);
-            }
-            synchronized (this) {
-                if (mailbox.isEmpty()) {
-                    scheduled = false;
-                    return;
-                }
-            }
-            executor.execute(this::drain);
-        }
-
-        void ensureLoaded() {
-            if (doc != null) {
-                return;
-            }
-            if (retired) {
-                throw new DocException(DocException.UNAVAILABLE, "document closed: " + key);
-            }
-            Optional<StoredDocument> stored = store.load(key);
-            Document d;
-            if (stored.isPresent()) {
-                StoredDocument sd = stored.get();
-                d = sd.snapshot() != null ? Document.load(sd.snapshot()) : new Document();
-                counts.documents.incrementAndGet();
-                try {
-                    for (byte[] c : sd.changes()) {
-                        d.applyEncodedChanges(c);
-                    }
-                } catch (RuntimeException e) {
-                    d.free();
-                    counts.documents.decrementAndGet();
-                    throw new DocException(DocException.INTERNAL, "stored document is corrupt: " + key, e);
-                }
-                lastSeq = sd.lastSeq();
-                sinceSnapshot = sd.changes().size();
-                persistedHeads = d.getHeads();
-            } else {
-                d = Schemas.create(id.kind());
-                counts.documents.incrementAndGet();
-                lastSeq = 0;
-                sinceSnapshot = 0;
-                persistedHeads = new ChangeHash[0];
-            }
-            doc = d;
-            flushedHeads = d.getHeads();
-            patchHeads = flushedHeads;
-            loadedFlag = true;
-            loads.incrementAndGet();
-            if (loaded.incrementAndGet() > config.maxLoaded() && !closed) {
-                sweeper.execute(DocumentHost.this::sweep);
-            }
-        }
-
-        private PatchLog logForMutation() {
-            if (jsonPeers == 0 || logTainted) {
-                return null;
-            }
-            if (batchLog == null) {
-                batchLog = new PatchLog();
-                counts.patchLogs.incrementAndGet();
-            }
-            return batchLog;
-        }
-
-        private void freeBatchLog() {
-            if (batchLog != null) {
-                batchLog.free();
-                counts.patchLogs.decrementAndGet();
-                batchLog = null;
-            }
-            logTainted = false;
-        }
-
-        byte[] snapshot(ChangeHash[] heads) {
-            if (cachedSave == null || !Heads.same(cachedSaveHeads, heads)) {
-                cachedSave = doc.save();
-                cachedSaveHeads = heads;
-            }
-            return cachedSave;
-        }
-
-        void attach(DocPeer peer) {
-            flush(); // pending outputs belong to the peers already attached
-            detach(peer.peerId());
-            ChangeHash[] heads = doc.getHeads();
-            PeerState ps = new PeerState(peer);
-            if (peer.jsonMode()) {
-                if (jsonPeers == 0) {
-                    patchHeads = heads;
-                }
-                jsonPeers++;
-                deliver(peer, new DocOutput.View(key, Heads.hex(heads), JsonView.of(doc)));
-            } else {
-                deliver(peer, new DocOutput.Snapshot(key, snapshot(heads), Heads.hex(heads)));
-                SyncState sync;
-                try {
-                    sync = SyncState.decode(Heads.syncStateWithSharedHeads(heads));
-                } catch (RuntimeException e) {
-                    sync = new SyncState();
-                }
-                ps.sync = sync;
-                counts.syncStates.incrementAndGet();
-            }
-            peers.put(peer.peerId(), ps);
-            peerCount = peers.size();
-        }
-
-        void detach(String peerId) {
-            PeerState ps = peers.remove(peerId);
-            if (ps == null) {
-                return;
-            }
-            if (ps.sync != null) {
-                ps.sync.free();
-                ps.sync = null;
-                counts.syncStates.decrementAndGet();
-            } else {
-                jsonPeers--;
-            }
-            peerCount = peers.size();
-            lastUsed = System.nanoTime();
-        }
-
-        void receiveSync(String peerId, byte[] message) {
-            PeerState ps = peers.get(peerId);
-            if (ps == null || ps.sync == null) {
-                throw DocException.notFound("peer " + peerId + " is not subscribed to " + key + " in sync mode");
-            }
-            if (message == null || message.length == 0) {
-                throw DocException.badRequest("empty sync message");
-            }
-            PatchLog log = logForMutation();
-            try {
-                if (log == null) {
-                    doc.receiveSyncMessage(ps.sync, message);
-                } else {
-                    doc.receiveSyncMessage(ps.sync, log, message);
-                }
-            } catch (RuntimeException e) {
-                logTainted |= log != null;
-                throw new DocException(DocException.BAD_REQUEST, "invalid sync message: " + e.getMessage(), e);
-            }
-            ps.pending = true;
-            ps.awaiting = false;
-        }
-
-        List<String> transact(DocChange change) {
-            PatchLog log = logForMutation();
-            Transaction tx = log == null ? doc.startTransaction() : doc.startTransaction(log);
-            try {
-                change.apply(tx);
-            } catch (RuntimeException e) {
-                try {
-                    tx.rollback();
-                } finally {
-                    if (log != null) {
-                        // automerge-java 0.0.7: rollback drops the transaction together with the patch log
-                        // it took, and the Java PatchLog stays "in use" forever. Forget it; the batch's
-                        // JSON patches come from diff() instead.
-                        batchLog = null;
-                        counts.patchLogs.decrementAndGet();
-                        logTainted = true;
-                    }
-                }
-                if (e instanceof DocException) {
-                    throw e;
-                }
-                throw new DocException(DocException.BAD_REQUEST, "change rejected: " + e.getMessage(), e);
-            }
-            tx.commit();
-            return Heads.hex(doc.getHeads());
-        }
-
-        List<String> applyChanges(byte[] changes) {
-            if (changes == null || changes.length == 0) {
-                throw DocException.badRequest("no changes");
-            }
-            // automerge's incremental load silently skips what it cannot parse: reject data that is
-            // not an Automerge chunk (magic bytes 85 6f 4a 83) instead of "succeeding" with no effect.
-            if (changes.length < 8 || (changes[0] & 0xff) != 0x85 || (changes[1] & 0xff) != 0x6f
-                    || (changes[2] & 0xff) != 0x4a || (changes[3] & 0xff) != 0x83) {
-                throw DocException.badRequest("not Automerge changes (bad magic bytes)");
-            }
-            PatchLog log = logForMutation();
-            try {
-                if (log == null) {
-                    doc.applyEncodedChanges(changes);
-                } else {
-                    doc.applyEncodedChanges(changes, log);
-                }
-            } catch (RuntimeException e) {
-                logTainted |= log != null;
-                throw new DocException(DocException.BAD_REQUEST, "invalid changes: " + e.getMessage(), e);
-            }
-            return Heads.hex(doc.getHeads());
-        }
-
-        /** End of a batch: persist, patch JSON peers, one sync message per sync peer that needs one, acks. */
-        void flush() {
-            try {
-                if (doc == null) {
-                    freeBatchLog();
-                    return;
-                }
-                ChangeHash[] heads = doc.getHeads();
-                boolean changed = !Heads.same(heads, flushedHeads);
-                if (!Heads.same(heads, persistedHeads)) {
-                    persist(heads);
-                }
-                if (changed && jsonPeers > 0) {
-                    JsonArray patches;
-                    if (batchLog != null && !logTainted) {
-                        patches = JsonPatches.of(doc, doc.makePatches(batchLog));
-                    } else {
-                        patches = JsonPatches.of(doc, doc.diff(patchHeads, heads));
-                    }
-                    DocOutput.Patch out = new DocOutput.Patch(key, Heads.hex(heads), patches);
-                    for (PeerState ps : peers.values()) {
-                        if (ps.sync == null) {
-                            deliver(ps.peer, out);
-                        }
-                    }
-                    patchHeads = heads;
-                }
-                freeBatchLog();
-                long now = System.nanoTime();
-                long window = config.syncWindow().toNanos();
-                long wait = Long.MAX_VALUE;
-                for (PeerState ps : peers.values()) {
-                    if (ps.sync == null || !(changed || ps.pending || ps.deferred)) {
-                        continue;
-                    }
-                    // Flow control: while a peer has not answered our last message that carried changes,
-                    // new changes wait until it answers (or AWAIT_WINDOWS x syncWindow, in case a message was
-                    // lost) and then go out together: a busy client gets fewer, larger messages, which Automerge
-                    // applies far more cheaply than many small ones. Unsolicited pushes: one per syncWindow.
-                    // A reply that carries no changes (handshake, acknowledgement) goes out at once; anything
-                    // carrying changes at most once per syncWindow, so changes from many peers and many
-                    // batches reach each peer together.
-                    boolean carriesChanges = !ps.sync.isInSync(doc);
-                    long hold = ps.awaiting ? window * AWAIT_WINDOWS : ps.pending && !carriesChanges ? 0 : window;
-                    if (now - ps.sentAt < hold) {
-                        ps.deferred = true;
-                        wait = Math.min(wait, hold - (now - ps.sentAt));
-                        continue;
-                    }
-                    ps.pending = false;
-                    ps.deferred = false;
-                    Optional<byte[]> msg = doc.generateSyncMessage(ps.sync);
-                    if (msg.isPresent()) {
-                        deliver(ps.peer, new DocOutput.Sync(key, msg.get()));
-                        ps.awaiting = carriesChanges;
-                        ps.sentAt = now;
-                    }
-                }
-                if (wait != Long.MAX_VALUE) {
-                    scheduleReflush(wait);
-                }
-                flushedHeads = heads;
-            } finally {
-                if (!afterFlush.isEmpty()) {
-                    List<Runnable> acks = new ArrayList<>(afterFlush);
-                    afterFlush.clear();
-                    acks.forEach(Runnable::run);
-                }
-            }
-        }
-
-        private boolean reflushScheduled;
-
-        /** Runs a flush after {@code nanos} (for deferred sync messages), once. */
-        private void scheduleReflush(long nanos) {
-            if (reflushScheduled || closed) {
-                return;
-            }
-            reflushScheduled = true;
-            try {
-                sweeper.schedule(() -> offerInternal(() -> reflushScheduled = false), Math.max(nanos, 1_000_000),
-                        TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                reflushScheduled = false;
-            }
-        }
-
-        private void persist(ChangeHash[] heads) {
-            try {
-                byte[] changes = doc.encodeChangesSince(persistedHeads);
-                long seq = lastSeq + 1;
-                store.appendChanges(key, seq, changes);
-                lastSeq = seq;
-                persistedHeads = heads;
-                if (++sinceSnapshot >= config.compactEvery()) {
-                    byte[] snap = snapshot(heads);
-                    store.saveSnapshot(key, snap, Heads.hex(heads), lastSeq);
-                    sinceSnapshot = 0;
-                }
-            } catch (RuntimeException e) {
-                persistFailures.incrementAndGet();
-                LOG.log(System.Logger.Level.ERROR, "could not persist " + key + " (will retry)", e);
-            }
-        }
-
-        /** Saves and frees the document if it has no peers (and, unless forced, has been idle long enough). */
-        void evict(boolean force) {
-            if (doc == null || !peers.isEmpty()) {
-                return;
-            }
-            if (!force && System.nanoTime() - lastUsed <= config.idleEviction().toNanos()) {
-                return;
-            }
-            flush();
-            if (!Heads.same(doc.getHeads(), persistedHeads)) {
-                return; // store is failing: keep it in memory
-            }
-            unload();
-            evictions.incrementAndGet();
-            synchronized (this) {
-                if (mailbox.isEmpty()) {
-                    retired = true;
-                    slots.remove(key, this);
-                }
-            }
-        }
-
-        private void unload() {
-            if (doc != null) {
-                doc.free();
-                doc = null;
-                counts.documents.decrementAndGet();
-                loaded.decrementAndGet();
-            }
-            loadedFlag = false;
-            cachedSave = null;
-            cachedSaveHeads = null;
-        }
-
-        /** Host shutdown: persist, free everything, refuse further work. */
-        void shutdown() {
-            try {
-                flush();
-            } finally {
-                for (String peerId : new ArrayList<>(peers.keySet())) {
-                    detach(peerId);
-                }
-                freeBatchLog();
-                unload();
-                synchronized (this) {
-                    retired = true;
-                    slots.remove(key, this);
-                }
-            }
-        }
+    /** Runs {@code task} on the sweeper thread after {@code nanos}; throws RejectedExecutionException once closed. */
+    void schedule(Runnable task, long nanos) {
+        sweeper.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -1,14 +1,7 @@
 package dev.tandem.hub;
 
-import java.util.ArrayDeque;
 import dev.tandem.protocol.Frames;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * Writes happen one at a time per connection, never under a lock held by a publisher; frames that
  * waited together go out as one JSON array, so a busy connection costs one send per batch, not per frame.
+ *
+ * <p>One lock guards everything; the lanes' bookkeeping is in {@link OutboxLanes}, the writing in
+ * {@link WriteChain}, the batching in {@link ReliableBatch}.
  */
 public final class Outbox {
 
@@ -41,42 +37,15 @@ public final class Outbox {
         void onSinkFailed(Sink sink, Throwable error);
     }
 
-    /** A queued reliable frame; {@code topic}, {@code epoch} and {@code seq} are set for topic events and snapshots. */
-    private record Entry(long position, String text, int bytes, String topic, String epoch, long seq) {
-    }
-
-    private static final int MAX_LOSSY_KEYS = 256;
-    /** Under load, frames waiting together are written as one JSON array: one send instead of many. */
-    static final int MAX_BATCH_FRAMES = 64;
-    static final int MAX_BATCH_BYTES = 64 * 1024;
-
-    private final int maxFrames;
-    private final long maxBytes;
-    private final int replayFrames;
-    private final Executor writer;
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<Entry> pending = new ArrayDeque<>(4);
-    private final ArrayDeque<Entry> written = new ArrayDeque<>(4);
-    private Map<String, String> lossy;
-    private long nextPosition = 1;
-    private long pendingBytes;
-    private Sink sink;
-    private String greeting;
-    private long greetingPosition;
-    private String farewell;
-    private Runnable afterFarewell;
-    /** The sink a write chain currently runs for (null: none). A new sink starts its own chain, so a
-     *  write stuck on a dead connection never holds up the connection that replaced it. */
-    private Sink drainingFor;
-    private boolean overflowed;
+    private final OutboxLanes lanes;
+    private final WriteChain chain;
 
     public Outbox(int maxFrames, long maxBytes, int replayFrames, Executor writer, Listener listener) {
-        this.maxFrames = maxFrames;
-        this.maxBytes = maxBytes;
-        this.replayFrames = replayFrames;
-        this.writer = writer;
         this.listener = listener;
+        this.lanes = new OutboxLanes(maxFrames, maxBytes, replayFrames);
+        this.chain = new WriteChain(lock, lanes, writer, listener);
     }
 
     /** Queues a reliable frame; returns its position, or 0 when the outbox has overflowed and dropped it. */
@@ -86,31 +55,21 @@ public final class Outbox {
 
     /** Queues a reliable frame, remembering its topic position; returns as {@link #offer(String, int)}. */
     public long offer(Outgoing frame) {
-        String text = frame.text();
-        int bytes = frame.bytes();
-        boolean overflowNow = false;
+        boolean overflowNow;
         Sink start;
         long position;
         lock.lock();
         try {
-            if (overflowed) {
+            if (lanes.isOverflowed()) {
                 return 0;
             }
-            position = nextPosition++;
-            pending.addLast(new Entry(position, text, bytes, frame.topic(), frame.epoch(), frame.seq()));
-            pendingBytes += bytes;
-            // A single frame larger than the byte bound still goes out when nothing else waits.
-            if (pending.size() > maxFrames || pendingBytes > maxBytes && pending.size() > 1) {
-                overflowed = true;
-                overflowNow = true;
-            }
-            start = startDrainLocked();
+            position = lanes.add(frame);
+            overflowNow = lanes.isOverflowed();
+            start = chain.startDrainLocked();
         } finally {
             lock.unlock();
         }
-        if (start != null) {
-            writer.execute(drainFor(start));
-        }
+        chain.startDrain(start);
         if (overflowNow) {
             listener.onOverflow();
         }
@@ -122,20 +81,14 @@ public final class Outbox {
         Sink start;
         lock.lock();
         try {
-            if (lossy == null) {
-                lossy = new LinkedHashMap<>();
-            }
-            if (lossy.size() >= MAX_LOSSY_KEYS && !lossy.containsKey(key)) {
+            if (!lanes.putLossy(key, text)) {
                 return;
             }
-            lossy.put(key, text);
-            start = startDrainLocked();
+            start = chain.startDrainLocked();
         } finally {
             lock.unlock();
         }
-        if (start != null) {
-            writer.execute(drainFor(start));
-        }
+        chain.startDrain(start);
     }
 
     /**
@@ -143,27 +96,7 @@ public final class Outbox {
      * {@code greetingPosition}), then from the first unwritten frame.
      */
     public void attach(Sink newSink, String greetingText, long greetingPosition) {
-        Sink start;
-        Runnable unsentFarewell;
-        lock.lock();
-        try {
-            // A farewell still waiting for the old connection will never be written to the new one.
-            unsentFarewell = afterFarewell;
-            farewell = null;
-            afterFarewell = null;
-            sink = newSink;
-            greeting = greetingText;
-            this.greetingPosition = greetingPosition;
-            start = startDrainLocked();
-        } finally {
-            lock.unlock();
-        }
-        if (unsentFarewell != null) {
-            unsentFarewell.run();
-        }
-        if (start != null) {
-            writer.execute(drainFor(start));
-        }
+        chain.attach(newSink, greetingText, greetingPosition);
     }
 
     /**
@@ -173,18 +106,7 @@ public final class Outbox {
     public boolean rewindTo(long lastSeen) {
         lock.lock();
         try {
-            long newest = nextPosition - 1;
-            long oldestKept = !written.isEmpty() ? written.peekFirst().position()
-                    : !pending.isEmpty() ? pending.peekFirst().position() : nextPosition;
-            if (lastSeen > newest || lastSeen + 1 < oldestKept) {
-                return false;
-            }
-            while (!written.isEmpty() && written.peekLast().position() > lastSeen) {
-                Entry entry = written.pollLast();
-                pending.addFirst(entry);
-                pendingBytes += entry.bytes();
-            }
-            return true;
+            return lanes.rewindTo(lastSeen);
         } finally {
             lock.unlock();
         }
@@ -195,24 +117,7 @@ public final class Outbox {
      * queued frames, then detaches it and runs {@code after}. Queued frames stay for a resume.
      */
     public void finish(Sink target, String text, Runnable after) {
-        Sink start = null;
-        boolean gone;
-        lock.lock();
-        try {
-            gone = sink != target;
-            if (!gone) {
-                farewell = text;
-                afterFarewell = after;
-                start = startDrainLocked();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (gone) {
-            after.run();
-        } else if (start != null) {
-            writer.execute(drainFor(start));
-        }
+        chain.finish(target, text, after);
     }
 
     /**
@@ -222,13 +127,7 @@ public final class Outbox {
     public Map<String, Frames.Position> positionsBeforeQueued() {
         lock.lock();
         try {
-            Map<String, Frames.Position> positions = new HashMap<>();
-            for (Entry entry : pending) {
-                if (entry.topic() != null) {
-                    positions.putIfAbsent(entry.topic(), new Frames.Position(entry.epoch(), entry.seq() - 1));
-                }
-            }
-            return positions;
+            return lanes.positionsBeforeQueued();
         } finally {
             lock.unlock();
         }
@@ -238,9 +137,7 @@ public final class Outbox {
     public void discardQueued() {
         lock.lock();
         try {
-            pending.clear();
-            written.clear();
-            pendingBytes = 0;
+            lanes.discardQueued();
         } finally {
             lock.unlock();
         }
@@ -250,7 +147,7 @@ public final class Outbox {
     public long firstQueuedPosition() {
         lock.lock();
         try {
-            return pending.isEmpty() ? nextPosition : pending.peekFirst().position();
+            return lanes.firstQueuedPosition();
         } finally {
             lock.unlock();
         }
@@ -258,21 +155,14 @@ public final class Outbox {
 
     /** Stops writing; frames stay queued for a later {@link #attach}. */
     public void detach(Sink oldSink) {
-        lock.lock();
-        try {
-            if (sink == oldSink) {
-                sink = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        chain.detach(oldSink);
     }
 
     /** Accepts frames again after an overflow; the caller re-establishes what was dropped. */
     public void clearOverflow() {
         lock.lock();
         try {
-            overflowed = false;
+            lanes.clearOverflow();
         } finally {
             lock.unlock();
         }
@@ -281,7 +171,7 @@ public final class Outbox {
     public boolean isOverflowed() {
         lock.lock();
         try {
-            return overflowed;
+            return lanes.isOverflowed();
         } finally {
             lock.unlock();
         }
@@ -291,7 +181,7 @@ public final class Outbox {
     public long lastPosition() {
         lock.lock();
         try {
-            return nextPosition - 1;
+            return lanes.lastPosition();
         } finally {
             lock.unlock();
         }
@@ -301,8 +191,7 @@ public final class Outbox {
     public Subscriber.ReplayBudget replayBudget() {
         lock.lock();
         try {
-            return new Subscriber.ReplayBudget((int) Math.max(0, (maxFrames - pending.size()) * 3L / 4),
-                    Math.max(0, (maxBytes - pendingBytes) * 3 / 4));
+            return lanes.replayBudget();
         } finally {
             lock.unlock();
         }
@@ -311,168 +200,9 @@ public final class Outbox {
     public int pendingFrames() {
         lock.lock();
         try {
-            return pending.size();
+            return lanes.pendingFrames();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Claims the current sink for a new write chain; null when there is none or it has one already. */
-    private Sink startDrainLocked() {
-        if (sink == null || drainingFor == sink) {
-            return null;
-        }
-        drainingFor = sink;
-        return sink;
-    }
-
-    private Runnable drainFor(Sink chain) {
-        return () -> drain(chain);
-    }
-
-    /** What the drain writes next: text, the resume position it ends at, and whether it is reliable. */
-    private record Next(Sink target, String text, long position, boolean reliable, Runnable afterwards) {
-    }
-
-    private void drain(Sink chain) {
-        while (true) {
-            Next next = takeNext(chain);
-            if (next == null) {
-                return;
-            }
-            CompletionStage<?> stage;
-            try {
-                stage = next.target().write(next.text(), next.position());
-            } catch (RuntimeException e) {
-                failed(next.target(), e);
-                return;
-            }
-            if (next.afterwards() != null) {
-                stage.whenComplete((ignored, error) -> next.afterwards().run());
-                return;
-            }
-            long writtenUpTo = next.reliable() ? next.position() : 0;
-            if (isDoneNormally(stage)) {
-                if (!completed(next.target(), writtenUpTo)) {
-                    return;
-                }
-                continue;
-            }
-            // Continue on the thread that completed the write: no hand-off per write.
-            stage.whenComplete((ignored, error) -> {
-                if (error != null) {
-                    failed(next.target(), error);
-                } else if (completed(next.target(), writtenUpTo)) {
-                    drain(chain);
-                }
-            });
-            return;
-        }
-    }
-
-    /**
-     * Picks the next write under the lock: the farewell, the greeting, a batch of reliable frames (a
-     * JSON array when more than one waits), or one lossy frame. Null when there is nothing to write.
-     */
-    private Next takeNext(Sink chain) {
-        List<String> batch;
-        long lastPosition;
-        Sink target;
-        lock.lock();
-        try {
-            target = sink;
-            if (target != chain) {
-                if (drainingFor == chain) {
-                    drainingFor = null;
-                }
-                return null;
-            }
-            if (farewell != null) {
-                Next next = new Next(target, farewell, -1, false, afterFarewell);
-                farewell = null;
-                afterFarewell = null;
-                sink = null;
-                drainingFor = null;
-                return next;
-            }
-            if (greeting != null) {
-                Next next = new Next(target, greeting, greetingPosition, false, null);
-                greeting = null;
-                return next;
-            }
-            if (pending.isEmpty()) {
-                if (lossy != null && !lossy.isEmpty()) {
-                    Iterator<String> first = lossy.values().iterator();
-                    String text = first.next();
-                    first.remove();
-                    return new Next(target, text, -1, false, null);
-                }
-                drainingFor = null;
-                return null;
-            }
-            batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH_FRAMES));
-            long bytes = 0;
-            lastPosition = 0;
-            for (Entry entry : pending) {
-                if (batch.size() == MAX_BATCH_FRAMES || (!batch.isEmpty() && bytes + entry.bytes() > MAX_BATCH_BYTES)) {
-                    break;
-                }
-                batch.add(entry.text());
-                bytes += entry.bytes();
-                lastPosition = entry.position();
-            }
-        } finally {
-            lock.unlock();
-        }
-        String text = batch.size() == 1 ? batch.get(0) : "[" + String.join(",", batch) + "]";
-        return new Next(target, text, lastPosition, true, null);
-    }
-
-    /** Records a finished write; false when the sink was replaced meanwhile (the drain for it stops). */
-    private boolean completed(Sink target, long upTo) {
-        lock.lock();
-        try {
-            if (sink != target) {
-                // The connection was replaced meanwhile; the new one has a write chain of its own.
-                return false;
-            }
-            while (upTo > 0 && !pending.isEmpty() && pending.peekFirst().position() <= upTo) {
-                Entry entry = pending.pollFirst();
-                pendingBytes -= entry.bytes();
-                written.addLast(entry);
-            }
-            while (written.size() > replayFrames) {
-                written.pollFirst();
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void failed(Sink target, Throwable error) {
-        boolean current;
-        lock.lock();
-        try {
-            current = sink == target;
-            if (current) {
-                sink = null;
-            }
-            if (drainingFor == target) {
-                drainingFor = null;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (current) {
-            listener.onSinkFailed(target, error);
-        }
-    }
-
-    private static boolean isDoneNormally(CompletionStage<?> stage) {
-        if (stage instanceof CompletableFuture<?> future) {
-            return future.isDone() && !future.isCompletedExceptionally();
-        }
-        return false;
     }
 }

@@ -82,11 +82,11 @@ class OutboxTest {
         var sink = new ManualSink();
         var outbox = outbox(1000, 1_000_000, new CountingListener());
         outbox.attach(sink, "hello", 0);
-        for (int i = 0; i < Outbox.MAX_BATCH_FRAMES + 5; i++) {
+        for (int i = 0; i < ReliableBatch.MAX_FRAMES + 5; i++) {
             outbox.offer("1", 1);
         }
         sink.completeOne();
-        assertEquals(Outbox.MAX_BATCH_FRAMES, sink.written.get(1).split(",").length);
+        assertEquals(ReliableBatch.MAX_FRAMES, sink.written.get(1).split(",").length);
         sink.completeOne();
         assertEquals(5, sink.written.get(2).split(",").length);
     }

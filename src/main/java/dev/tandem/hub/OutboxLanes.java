@@ -1,0 +1,153 @@
+package dev.tandem.hub;
+
+import dev.tandem.protocol.Frames;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The bookkeeping of an {@link Outbox}'s two lanes. Not thread-safe: the outbox calls it only under
+ * its lock.
+ * <ul>
+ *   <li>Reliable: frames waiting to be written, each under the next position, bounded by frames and
+ *   bytes (past either bound the lanes overflow and the outbox takes no more frames); and the last
+ *   {@code replayFrames} written frames, kept so that a resuming client can be rewound to them.</li>
+ *   <li>Lossy: the latest frame per key, for at most {@value #MAX_LOSSY_KEYS} keys.</li>
+ * </ul>
+ */
+final class OutboxLanes {
+    private static final int MAX_LOSSY_KEYS = 256;
+
+    private final int maxFrames;
+    private final long maxBytes;
+    private final int replayFrames;
+    private final ArrayDeque<QueuedFrame> pending = new ArrayDeque<>(4);
+    private final ArrayDeque<QueuedFrame> written = new ArrayDeque<>(4);
+    private Map<String, String> lossy;
+    private long nextPosition = 1;
+    private long pendingBytes;
+    private boolean overflowed;
+
+    OutboxLanes(int maxFrames, long maxBytes, int replayFrames) {
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+        this.replayFrames = replayFrames;
+    }
+
+    /**
+     * Queues a reliable frame under the next position and returns that position. When this passes
+     * a bound, the lanes are overflowed from now on; the caller checks {@link #isOverflowed()} first.
+     */
+    long add(Outgoing frame) {
+        long position = nextPosition++;
+        pending.addLast(new QueuedFrame(position, frame.text(), frame.bytes(), frame.topic(), frame.epoch(), frame.seq()));
+        pendingBytes += frame.bytes();
+        // A single frame larger than the byte bound still goes out when nothing else waits.
+        if (pending.size() > maxFrames || pendingBytes > maxBytes && pending.size() > 1) {
+            overflowed = true;
+        }
+        return position;
+    }
+
+    /** Replaces the lossy frame under {@code key}; false (dropped) when too many other keys are waiting. */
+    boolean putLossy(String key, String text) {
+        if (lossy == null) {
+            lossy = new LinkedHashMap<>();
+        }
+        if (lossy.size() >= MAX_LOSSY_KEYS && !lossy.containsKey(key)) {
+            return false;
+        }
+        lossy.put(key, text);
+        return true;
+    }
+
+    /** The next reliable frames to write (they stay queued until {@link #markWritten}); null when none waits. */
+    ReliableBatch nextBatch() {
+        return pending.isEmpty() ? null : ReliableBatch.takeFrom(pending);
+    }
+
+    /** Removes and returns the oldest waiting lossy frame; null when none waits. */
+    String pollLossy() {
+        if (lossy == null || lossy.isEmpty()) {
+            return null;
+        }
+        Iterator<String> first = lossy.values().iterator();
+        String text = first.next();
+        first.remove();
+        return text;
+    }
+
+    /** Moves the frames up to position {@code upTo} (0: none) to the kept ones, keeping at most {@code replayFrames}. */
+    void markWritten(long upTo) {
+        while (upTo > 0 && !pending.isEmpty() && pending.peekFirst().position() <= upTo) {
+            QueuedFrame entry = pending.pollFirst();
+            pendingBytes -= entry.bytes();
+            written.addLast(entry);
+        }
+        while (written.size() > replayFrames) {
+            written.pollFirst();
+        }
+    }
+
+    /** As {@link Outbox#rewindTo}. */
+    boolean rewindTo(long lastSeen) {
+        long newest = nextPosition - 1;
+        long oldestKept = !written.isEmpty() ? written.peekFirst().position()
+                : !pending.isEmpty() ? pending.peekFirst().position() : nextPosition;
+        if (lastSeen > newest || lastSeen + 1 < oldestKept) {
+            return false;
+        }
+        while (!written.isEmpty() && written.peekLast().position() > lastSeen) {
+            QueuedFrame entry = written.pollLast();
+            pending.addFirst(entry);
+            pendingBytes += entry.bytes();
+        }
+        return true;
+    }
+
+    /** As {@link Outbox#positionsBeforeQueued}. */
+    Map<String, Frames.Position> positionsBeforeQueued() {
+        Map<String, Frames.Position> positions = new HashMap<>();
+        for (QueuedFrame entry : pending) {
+            if (entry.topic() != null) {
+                positions.putIfAbsent(entry.topic(), new Frames.Position(entry.epoch(), entry.seq() - 1));
+            }
+        }
+        return positions;
+    }
+
+    /** Drops every waiting and kept reliable frame; positions continue from where they were. */
+    void discardQueued() {
+        pending.clear();
+        written.clear();
+        pendingBytes = 0;
+    }
+
+    long firstQueuedPosition() {
+        return pending.isEmpty() ? nextPosition : pending.peekFirst().position();
+    }
+
+    long lastPosition() {
+        return nextPosition - 1;
+    }
+
+    boolean isOverflowed() {
+        return overflowed;
+    }
+
+    void clearOverflow() {
+        overflowed = false;
+    }
+
+    /** As {@link Outbox#replayBudget}. */
+    Subscriber.ReplayBudget replayBudget() {
+        return new Subscriber.ReplayBudget((int) Math.max(0, (maxFrames - pending.size()) * 3L / 4),
+                Math.max(0, (maxBytes - pendingBytes) * 3 / 4));
+    }
+
+    int pendingFrames() {
+        return pending.size();
+    }
+}

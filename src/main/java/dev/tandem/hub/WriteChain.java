@@ -1,0 +1,237 @@
+package dev.tandem.hub;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write side of an {@link Outbox}: the sink it writes to, and the chain of writes to that sink,
+ * one at a time and never under the lock. Each write is, first come first: the farewell, the
+ * greeting, a {@link ReliableBatch}, or one lossy frame (only when no reliable frame waits).
+ *
+ * <p>Shares the outbox's lock, which guards this state as well as the {@link OutboxLanes}; methods
+ * whose names end in {@code Locked} expect the caller to hold it.
+ */
+final class WriteChain {
+    private final ReentrantLock lock;
+    private final OutboxLanes lanes;
+    private final Executor writer;
+    private final Outbox.Listener listener;
+    private Outbox.Sink sink;
+    private String greeting;
+    private long greetingPosition;
+    private String farewell;
+    private Runnable afterFarewell;
+    /** The sink a write chain currently runs for (null: none). A new sink starts its own chain, so a
+     *  write stuck on a dead connection never holds up the connection that replaced it. */
+    private Outbox.Sink drainingFor;
+
+    WriteChain(ReentrantLock lock, OutboxLanes lanes, Executor writer, Outbox.Listener listener) {
+        this.lock = lock;
+        this.lanes = lanes;
+        this.writer = writer;
+        this.listener = listener;
+    }
+
+    /** As {@link Outbox#attach}. */
+    void attach(Outbox.Sink newSink, String greetingText, long greetingPosition) {
+        Outbox.Sink start;
+        Runnable unsentFarewell;
+        lock.lock();
+        try {
+            // A farewell still waiting for the old connection will never be written to the new one.
+            unsentFarewell = afterFarewell;
+            farewell = null;
+            afterFarewell = null;
+            sink = newSink;
+            greeting = greetingText;
+            this.greetingPosition = greetingPosition;
+            start = startDrainLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (unsentFarewell != null) {
+            unsentFarewell.run();
+        }
+        startDrain(start);
+    }
+
+    /** As {@link Outbox#finish}. */
+    void finish(Outbox.Sink target, String text, Runnable after) {
+        Outbox.Sink start = null;
+        boolean gone;
+        lock.lock();
+        try {
+            gone = sink != target;
+            if (!gone) {
+                farewell = text;
+                afterFarewell = after;
+                start = startDrainLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (gone) {
+            after.run();
+        } else {
+            startDrain(start);
+        }
+    }
+
+    /** As {@link Outbox#detach}. */
+    void detach(Outbox.Sink oldSink) {
+        lock.lock();
+        try {
+            if (sink == oldSink) {
+                sink = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims the current sink for a new write chain; null when there is none or it has one already.
+     * Pass the result to {@link #startDrain} once the lock is released.
+     */
+    Outbox.Sink startDrainLocked() {
+        if (sink == null || drainingFor == sink) {
+            return null;
+        }
+        drainingFor = sink;
+        return sink;
+    }
+
+    /** Starts the write chain claimed by {@link #startDrainLocked()}, if any, on the writer. */
+    void startDrain(Outbox.Sink claimed) {
+        if (claimed != null) {
+            writer.execute(() -> drain(claimed));
+        }
+    }
+
+    /** What the drain writes next: text, the resume position it ends at, and whether it is reliable. */
+    private record Next(Outbox.Sink target, String text, long position, boolean reliable, Runnable afterwards) {
+    }
+
+    private void drain(Outbox.Sink chain) {
+        while (true) {
+            Next next = takeNext(chain);
+            if (next == null) {
+                return;
+            }
+            CompletionStage<?> stage;
+            try {
+                stage = next.target().write(next.text(), next.position());
+            } catch (RuntimeException e) {
+                failed(next.target(), e);
+                return;
+            }
+            if (next.afterwards() != null) {
+                stage.whenComplete((ignored, error) -> next.afterwards().run());
+                return;
+            }
+            long writtenUpTo = next.reliable() ? next.position() : 0;
+            if (isDoneNormally(stage)) {
+                if (!completed(next.target(), writtenUpTo)) {
+                    return;
+                }
+                continue;
+            }
+            // Continue on the thread that completed the write: no hand-off per write.
+            stage.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    failed(next.target(), error);
+                } else if (completed(next.target(), writtenUpTo)) {
+                    drain(chain);
+                }
+            });
+            return;
+        }
+    }
+
+    /**
+     * Picks the next write under the lock: the farewell, the greeting, a batch of reliable frames (a
+     * JSON array when more than one waits), or one lossy frame. Null when there is nothing to write.
+     */
+    private Next takeNext(Outbox.Sink chain) {
+        ReliableBatch batch;
+        Outbox.Sink target;
+        lock.lock();
+        try {
+            target = sink;
+            if (target != chain) {
+                if (drainingFor == chain) {
+                    drainingFor = null;
+                }
+                return null;
+            }
+            if (farewell != null) {
+                Next next = new Next(target, farewell, -1, false, afterFarewell);
+                farewell = null;
+                afterFarewell = null;
+                sink = null;
+                drainingFor = null;
+                return next;
+            }
+            if (greeting != null) {
+                Next next = new Next(target, greeting, greetingPosition, false, null);
+                greeting = null;
+                return next;
+            }
+            batch = lanes.nextBatch();
+            if (batch == null) {
+                String lossy = lanes.pollLossy();
+                if (lossy != null) {
+                    return new Next(target, lossy, -1, false, null);
+                }
+                drainingFor = null;
+                return null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new Next(target, batch.text(), batch.lastPosition(), true, null);
+    }
+
+    /** Records a finished write; false when the sink was replaced meanwhile (the drain for it stops). */
+    private boolean completed(Outbox.Sink target, long upTo) {
+        lock.lock();
+        try {
+            if (sink != target) {
+                // The connection was replaced meanwhile; the new one has a write chain of its own.
+                return false;
+            }
+            lanes.markWritten(upTo);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failed(Outbox.Sink target, Throwable error) {
+        boolean current;
+        lock.lock();
+        try {
+            current = sink == target;
+            if (current) {
+                sink = null;
+            }
+            if (drainingFor == target) {
+                drainingFor = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (current) {
+            listener.onSinkFailed(target, error);
+        }
+    }
+
+    private static boolean isDoneNormally(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> future) {
+            return future.isDone() && !future.isCompletedExceptionally();
+        }
+        return false;
+    }
+}
