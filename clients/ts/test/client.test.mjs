@@ -238,9 +238,21 @@ describe('Tandem browser client', { concurrency: false }, () => {
       const res = await fetch(`${server.url}${path}`);
       assert.equal(res.status, 200, `${path} is served by the WAR`);
     }
-    const js = await fetch(`${server.url}/js/src/index.js`);
-    assert.equal(js.status, 200, 'the compiled client is in the WAR');
-    assert.match(await js.text(), /class TandemClient/);
+    // The compiled client is in the WAR: index.js and every module it imports, transitively.
+    const modules = new Map();
+    const load = async (path) => {
+      if (modules.has(path)) return;
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 200, `${path} is in the WAR`);
+      const text = await res.text();
+      modules.set(path, text);
+      for (const [, spec] of text.matchAll(/^(?:import|export)\b[^'"]*from '([^']+)'/gm)) {
+        assert.match(spec, /^\.\.?\/.*\.js$/, `${path} imports ${spec} by a relative .js path the browser can load`);
+        await load(new URL(spec, `${server.url}${path}`).pathname);
+      }
+    };
+    await load('/js/src/index.js');
+    assert.ok([...modules.values()].some((text) => /class TandemClient/.test(text)), 'TandemClient is among them');
 
     const alice = await browser.page('demo-alice');
     const bob = await browser.page('demo-bob');

@@ -1,0 +1,134 @@
+/**
+ * SSE transport: `EventSource` downstream (the browser resumes it with `Last-Event-ID`), HTTP POST
+ * upstream to the session, one request at a time.
+ */
+import { TandemError } from './errors.js';
+import { type Frame, parseFrames } from './frames.js';
+import type { Connection, ConnectionListener } from './transport.js';
+
+export class SseConnection implements Connection {
+  readonly kind = 'sse' as const;
+  private es: EventSource;
+  private done = false;
+  private welcomed = false;
+  session?: string;
+  lastEventId?: string;
+  private queue: Frame[] = [];
+  private posting = false;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly base: string, private readonly token: string, resume: string | undefined,
+              private readonly listener: ConnectionListener) {
+    this.lastEventId = resume;
+    let url = `${base}/api/realtime/sse?token=${encodeURIComponent(token)}`;
+    if (resume) url += `&resume=${encodeURIComponent(resume)}`;
+    this.es = new EventSource(url);
+    this.es.onmessage = (e) => this.onMessage(e);
+    this.es.onerror = () => this.onError();
+  }
+
+  private onMessage(e: MessageEvent): void {
+    if (this.done) return;
+    if (e.lastEventId) this.lastEventId = e.lastEventId;
+    for (const frame of parseFrames(e.data)) {
+      if (this.done) return;
+      if (frame.type === 'welcome') {
+        this.welcomed = true;
+        this.session = String(frame.session);
+      }
+      this.listener.frame(this, frame);
+      if (frame.type === 'welcome') this.flush();
+    }
+  }
+
+  private onError(): void {
+    if (this.done) return;
+    if (this.es.readyState === EventSource.CLOSED) {
+      // The browser gave up (HTTP error status, wrong content type): find out whether the token is the reason.
+      void this.diagnose().then((error) => this.finish({ error }));
+    } else {
+      // EventSource reconnects by itself and sends Last-Event-ID: the session continues.
+      this.listener.interrupted(this);
+    }
+  }
+
+  /** A stream the browser refused to continue: a 401/403 means reconnecting is pointless. */
+  private async diagnose(): Promise<TandemError | undefined> {
+    const ctrl = new AbortController();
+    try {
+      const res = await fetch(`${this.base}/api/realtime/sse?token=${encodeURIComponent(this.token)}&probe=1`,
+        { headers: { Accept: 'text/event-stream' }, signal: ctrl.signal, cache: 'no-store' });
+      if (res.status === 401 || res.status === 403) {
+        const body = await res.json().catch(() => ({}));
+        return new TandemError(String(body.code ?? 'unauthorized'), String(body.message ?? `HTTP ${res.status}`));
+      }
+      return new TandemError('unavailable', `event stream failed (HTTP ${res.status})`);
+    } catch {
+      return new TandemError('unavailable', 'event stream failed');
+    } finally {
+      ctrl.abort();
+    }
+  }
+
+  private finish(info: { error?: TandemError; code?: number; reason?: string }): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.retryTimer);
+    this.es.close();
+    this.listener.closed(this, { welcomed: this.welcomed, ...info });
+  }
+
+  send(frames: Frame[]): void {
+    if (this.done) return;
+    this.queue.push(...frames);
+    this.flush();
+  }
+
+  /** One POST at a time keeps upstream frames in order; whatever queued meanwhile goes as one array. */
+  private flush(): void {
+    if (this.done || this.posting || !this.session || this.queue.length === 0) return;
+    const batch = this.queue.splice(0);
+    const session = this.session;
+    this.posting = true;
+    fetch(`${this.base}/api/realtime/sse/${encodeURIComponent(session)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(batch.length === 1 ? batch[0] : batch),
+      cache: 'no-store',
+    }).then((res) => {
+      this.posting = false;
+      if (this.done) return;
+      if (res.status === 404) {
+        // The session is gone: these frames were not accepted.
+        this.sessionGone(batch.concat(this.queue.splice(0)));
+        return;
+      }
+      // 202, or 400 (the error frames arrive on the stream): either way the server has the batch.
+      this.flush();
+    }, () => {
+      // Network failure: retry the same batch (in front of anything newer) shortly.
+      this.posting = false;
+      if (this.done) return;
+      this.queue.unshift(...batch);
+      this.retryTimer = setTimeout(() => this.flush(), 500);
+    });
+  }
+
+  private sessionGone(unsent: Frame[]): void {
+    if (this.done) return;
+    this.done = true;
+    this.es.close();
+    this.listener.sessionGone(this, unsent);
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.retryTimer);
+    this.es.close();
+  }
+
+  drop(): void {
+    this.finish({ code: 1006, reason: 'dropped by the client' });
+  }
+}
