@@ -13,6 +13,7 @@ const BUCKETS = 1_000_000;         // up to 10 s; later ones land in the last bu
 const PAD = 'x'.repeat(48);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
+const WS_AUTH = process.env.BENCH_WS_AUTH || 'hello';
 let cfg = null;          // {system, port, ...}
 let subs = [];
 let phase = null;        // only payloads with p === phase are counted
@@ -153,9 +154,12 @@ async function openTandemWs(sub, since) {
   const token = await tokenFor([sub.room], sub.identity);
   const topic = `${sub.room}/chat`;
   await new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${cfg.port}/api/realtime?token=${encodeURIComponent(token)}`,
+    // BENCH_WS_AUTH=query puts the join token in the URL (?token=) instead of the first frame (hello).
+    const inUrl = WS_AUTH === 'query';
+    const ws = new WebSocket(`ws://127.0.0.1:${cfg.port}/api/realtime${inUrl ? `?token=${encodeURIComponent(token)}` : ''}`,
       { perMessageDeflate: false });
     sub.ws = ws;
+    if (!inUrl) ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', id: 'h', token })));
     sub.onWelcome = () => {
       const frame = { type: 'subscribe', id: since ? 'resub' : 'sub', topic };
       if (since) frame.since = since;

@@ -34,6 +34,7 @@ public class RealtimeEndpoint {
     @OnOpen
     public void open(Session session, EndpointConfig config) {
         idleTimers.adopt(session);
+        UpgradeRelease.release(session);
         if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
             new WsConnection(session).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;
