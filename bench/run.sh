@@ -5,14 +5,9 @@
 # WildFly through Maven, then runs every server in turn on 127.0.0.1 with the same load tool and
 # writes bench/results/<run>/*.json and bench/RESULTS.md (+ PNG charts).
 # Knobs (env): BENCH_SERVERS, BENCH_SSE, FANOUT_SECONDS, FANOUT_REPEAT, IDLE_N, CAPACITY_SUBS,
-<<<<<<< HEAD
 # CAPACITY_RATES, STORM_SUBS, ROOMS, DOCS_REPEAT, DOCS_PROCS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
-# BENCH_SKIP_BUILD=1 (reuse /tmp/build-bench/tandem.war), BENCH_PAYARA_PREBOOT=none|<file>. See bench/README.md.
-=======
-# CAPACITY_RATES, STORM_SUBS, ROOMS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
 # BENCH_SKIP_BUILD=1 (reuse /tmp/build-bench/tandem.war), BENCH_PAYARA_PREBOOT=none|<file>,
 # BENCH_WS_AUTH=hello|query (join token in the first frame, default, or in the URL). See bench/README.md.
->>>>>>> idle3
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
