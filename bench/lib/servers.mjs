@@ -8,6 +8,8 @@ import path from 'node:path';
 export const API_KEY = 'bench-key';
 const TOKEN_SECRET = 'bench-token-secret-0123456789abcdef-0123456789';
 const HEAP = process.env.BENCH_HEAP || '2g';
+// Extra JVM options for both Java servers (e.g. a GC choice), split on spaces.
+const JVM_OPTS = (process.env.BENCH_JVM_OPTS || '').split(' ').filter(Boolean);
 
 export const SERVERS = {
   'ws-relay': { port: 18090, kind: 'node' },
@@ -68,7 +70,7 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
       fs.writeFileSync(file, fs.readFileSync(preboot, 'utf8').replaceAll('@BIND@', '127.0.0.1'));
       micro.push('--prebootcommandfile', file);
     }
-    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'), ...micro],
+    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...JVM_OPTS, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'), ...micro],
     { stdio: ['ignore', log, log], detached: true, cwd: serversDir });
   } else if (name === 'wildfly') {
     const home = path.join(serversDir, 'wildfly-39.0.1.Final');
@@ -76,7 +78,7 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     for (const f of ['ROOT.war.failed', 'ROOT.war.deployed', 'ROOT.war.undeployed']) {
       fs.rmSync(path.join(home, 'standalone', 'deployments', f), { force: true });
     }
-    const javaOpts = `-Xms512m -Xmx${HEAP} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true`;
+    const javaOpts = `-Xms512m -Xmx${HEAP} ${JVM_OPTS.join(' ')} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true`;
     child = spawn(path.join(home, 'bin', 'standalone.sh'), ['-b', '127.0.0.1', '-bmanagement', '127.0.0.1',
       '-Djboss.socket.binding.port-offset=1000', ...props],
     { stdio: ['ignore', log, log], detached: true, env: { ...process.env, JAVA_OPTS: javaOpts, LAUNCH_JBOSS_IN_BACKGROUND: '1' } });
