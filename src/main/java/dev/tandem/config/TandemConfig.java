@@ -93,7 +93,7 @@ public record TandemConfig(
                 r.intValue("docs.compactEvery", 200),
                 r.intValue("docs.maxLoaded", 200),
                 r.longValue("docs.idleSeconds", 300),
-                r.longValue("docs.syncWindowMs", 50),
+                r.longValue("docs.syncWindowMs", 100),
                 SecurityConfig.from(lookup));
     }
 

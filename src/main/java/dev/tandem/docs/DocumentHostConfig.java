@@ -31,7 +31,7 @@ public record DocumentHostConfig(Duration idleEviction, int maxLoaded, int compa
     }
 
     public static DocumentHostConfig defaults() {
-        return new DocumentHostConfig(Duration.ofMinutes(5), 1000, 200, 512, Duration.ofMillis(50), null);
+        return new DocumentHostConfig(Duration.ofMinutes(5), 1000, 200, 512, Duration.ofMillis(100), null);
     }
 
     public DocumentHostConfig withIdleEviction(Duration d) {

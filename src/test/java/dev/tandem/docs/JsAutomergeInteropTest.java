@@ -28,7 +28,7 @@ class JsAutomergeInteropTest {
     @BeforeEach
     void start() throws Exception {
         host = new DocumentHost(new InMemoryDocumentStore(), DocumentHostConfig.defaults()
-                .withSyncWindow(java.time.Duration.ofMillis(Long.getLong("tandem.syncWindow", 50))));
+                .withSyncWindow(java.time.Duration.ofMillis(Long.getLong("tandem.syncWindow", 100))));
         js = new JsHarness(host, DOC);
     }
 
