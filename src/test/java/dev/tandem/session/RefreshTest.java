@@ -3,42 +3,24 @@ package dev.tandem.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tandem.auth.Role;
-import dev.tandem.auth.TokenKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
-import dev.tandem.docs.DocumentHost;
-import dev.tandem.hub.Hub;
-import dev.tandem.protocol.FrameCodec;
-import dev.tandem.store.InMemoryDocumentStore;
 import jakarta.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A {@code refresh} frame swaps the token only when the new one still grants every subscription. */
 class RefreshTest {
-    private final FrameCodec codec = new FrameCodec(65536);
-    private final TandemConfig config = TandemConfig.defaults();
-    private final Hub hub = new Hub(config, codec, Clock.systemUTC());
-    private final TokenService tokens = new TokenService(
-            new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
-    private final SessionRegistry registry = new SessionRegistry(SessionSettings.from(config, Runnable::run), hub, docs,
-            codec, tokens, timer, Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+    private final SessionFixture fixture = new SessionFixture(TandemConfig.defaults());
+    private final TokenService tokens = fixture.tokens;
+    private final SessionRegistry registry = fixture.registry;
     private final FakeConnection connection = new FakeConnection();
 
     @AfterEach
     void stop() {
-        registry.shutdown();
-        timer.shutdownNow();
-        docs.close();
+        fixture.close();
     }
 
     private String token(Role role, String... rooms) {

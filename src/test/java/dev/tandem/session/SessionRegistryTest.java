@@ -6,44 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.auth.Role;
-import dev.tandem.auth.TokenKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
-import dev.tandem.docs.DocumentHost;
 import dev.tandem.hub.Hub;
 import dev.tandem.protocol.ErrorCode;
-import dev.tandem.protocol.FrameCodec;
 import dev.tandem.protocol.JsonSupport;
 import dev.tandem.protocol.TopicName;
-import dev.tandem.store.InMemoryDocumentStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SessionRegistryTest {
     private static final TopicName TOPIC = new TopicName("r1", "chat");
-    private final FrameCodec codec = new FrameCodec(65536);
-    private final TandemConfig config = TandemConfig.defaults().withOutbox(20, 1_000_000);
-    private final Hub hub = new Hub(config, codec, Clock.systemUTC());
-    private final TokenService tokens = new TokenService(
-            new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
-    private final SessionRegistry registry = new SessionRegistry(SessionSettings.from(config, Runnable::run), hub, docs,
-            codec, tokens, timer, Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+    private final SessionFixture fixture = new SessionFixture(TandemConfig.defaults().withOutbox(20, 1_000_000));
+    private final Hub hub = fixture.hub;
+    private final TokenService tokens = fixture.tokens;
+    private final SessionRegistry registry = fixture.registry;
 
     @AfterEach
     void stop() {
-        registry.shutdown();
-        timer.shutdownNow();
-        docs.close();
+        fixture.close();
     }
 
     private String token(String identity) {
@@ -181,8 +165,7 @@ class SessionRegistryTest {
     @Test
     void anIdentityGetsNoMoreLiveConnectionsThanItsLimit() {
         TandemConfig limited = TandemConfig.from(name -> name.equals("maxConnectionsPerIdentity") ? "2" : null);
-        var registry2 = new SessionRegistry(SessionSettings.from(limited, Runnable::run), hub, docs, codec, tokens, timer,
-                Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+        var registry2 = fixture.registry(limited);
         try {
             var first = new FakeConnection();
             ClientSession one = registry2.open(token("erin"), null, first, null);

@@ -1,0 +1,45 @@
+package dev.tandem.session;
+
+import dev.tandem.auth.TokenKeys;
+import dev.tandem.auth.TokenService;
+import dev.tandem.config.TandemConfig;
+import dev.tandem.docs.DocumentHost;
+import dev.tandem.hub.Hub;
+import dev.tandem.protocol.FrameCodec;
+import dev.tandem.store.InMemoryDocumentStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** A session registry with its real collaborators (hub, documents, tokens), for session tests. */
+final class SessionFixture implements AutoCloseable {
+    final FrameCodec codec = new FrameCodec(65536);
+    final TandemConfig config;
+    final Hub hub;
+    final TokenService tokens = new TokenService(
+            new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
+    final SessionRegistry registry;
+
+    SessionFixture(TandemConfig config) {
+        this.config = config;
+        this.hub = new Hub(config, codec, Clock.systemUTC());
+        this.registry = registry(config);
+    }
+
+    /** Another registry over the same hub, documents and tokens (e.g. with other limits). */
+    SessionRegistry registry(TandemConfig settings) {
+        return new SessionRegistry(SessionSettings.from(settings, Runnable::run), hub, docs, codec, tokens, timer,
+                Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+    }
+
+    @Override
+    public void close() {
+        registry.shutdown();
+        timer.shutdownNow();
+        docs.close();
+    }
+}
