@@ -1,7 +1,6 @@
 package dev.tandem.docs;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.tandem.testsupport.JsModules;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * node_modules is missing. Skipped (JUnit assumption) when node is not installed.
  */
 final class JsHarness implements AutoCloseable {
-    static final File DIR = new File("src/test/js");
+    static final File DIR = JsModules.DIR;
 
     private final DocumentHost host;
     private final String docId;
@@ -52,20 +51,8 @@ final class JsHarness implements AutoCloseable {
         writer.start();
     }
 
-    static synchronized void ensureInstalled() throws Exception {
-        boolean node;
-        try {
-            node = new ProcessBuilder("node", "--version").start().waitFor() == 0;
-        } catch (java.io.IOException e) {
-            node = false;
-        }
-        assumeTrue(node, "node is not installed: JS interop tests skipped");
-        if (!new File(DIR, "node_modules/@automerge/automerge/package.json").exists()) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR).inheritIO().start();
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed in " + DIR.getAbsolutePath());
-            }
-        }
+    static void ensureInstalled() throws Exception {
+        JsModules.ensureInstalled();
     }
 
     /** A JS replica attached to the host as a sync-mode peer. */

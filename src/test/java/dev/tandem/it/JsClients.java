@@ -1,7 +1,6 @@
 package dev.tandem.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.tandem.testsupport.JsModules;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * checkout. Skipped (JUnit assumption) when node is not installed.
  */
 public final class JsClients implements AutoCloseable {
-    static final File DIR = new File("src/test/js");
+    static final File DIR = JsModules.DIR;
     static final long TIMEOUT_SECONDS = 60;
 
     private final List<Proc> procs = new ArrayList<>();
@@ -130,21 +129,8 @@ public final class JsClients implements AutoCloseable {
         return p;
     }
 
-    static synchronized void ensureInstalled() throws Exception {
-        boolean node;
-        try {
-            node = new ProcessBuilder("node", "--version").start().waitFor() == 0;
-        } catch (java.io.IOException e) {
-            node = false;
-        }
-        assumeTrue(node, "node is not installed: JS client tests skipped");
-        if (!new File(DIR, "node_modules/@automerge/automerge/package.json").exists()
-                || !new File(DIR, "node_modules/ws/package.json").exists()) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR).inheritIO().start();
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed in " + DIR.getAbsolutePath());
-            }
-        }
+    static void ensureInstalled() throws Exception {
+        JsModules.ensureInstalled();
     }
 
     @Override
