@@ -199,8 +199,7 @@ export class TandemClient {
     this.log('tandem: opening', kind);
     if (kind === 'websocket') {
       const wsBase = this.base.replace(/^http/, 'ws');
-      this.conn = new WsConnection(`${wsBase}/api/realtime?token=${encodeURIComponent(this.token)}`, listener,
-        this.websocketTimeoutMs);
+      this.conn = new WsConnection(`${wsBase}/api/realtime`, this.token, listener, this.websocketTimeoutMs);
     } else {
       this.conn = new SseConnection(this.base, this.token, this.lastSseEventId, listener);
     }

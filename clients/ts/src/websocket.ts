@@ -1,4 +1,8 @@
-/** WebSocket transport: one socket carries frames both ways; a silent socket is declared dead. */
+/**
+ * WebSocket transport: one socket carries frames both ways; a silent socket is declared dead. The join
+ * token goes in a `hello` frame, not the URL: it stays out of proxy and access logs, and the server
+ * does not keep it (with the request URI) for the connection's lifetime.
+ */
 import { FATAL_CODES, TandemError } from './errors.js';
 import { type Frame, parseFrames } from './frames.js';
 import { idleTimeoutMs } from './timing.js';
@@ -14,8 +18,9 @@ export class WsConnection implements Connection {
   private idleMs = 0;
   private fatal?: TandemError;
 
-  constructor(url: string, private readonly listener: ConnectionListener, welcomeTimeoutMs: number) {
+  constructor(url: string, token: string, private readonly listener: ConnectionListener, welcomeTimeoutMs: number) {
     this.ws = new WebSocket(url);
+    this.ws.onopen = () => this.ws.send(JSON.stringify({ type: 'hello', id: 'hello', token }));
     this.welcomeTimer = setTimeout(
       () => this.finish({ error: new TandemError('timeout', `no welcome within ${welcomeTimeoutMs} ms`) }),
       welcomeTimeoutMs);

@@ -27,9 +27,13 @@ describe('Tandem browser client', { concurrency: false }, () => {
   test('(a) WebSocket and SSE clients in one room see the same events in the same order', { timeout: 90000 }, async () => {
     const room = uniqueRoom('ra');
     const topic = `${room}/chat`;
-    const alice = await openClient(browser, server, 'alice', { token: await mintToken(server, 'alice', room), topics: [topic] });
+    const socketUrls = [];
+    const alice = await openClient(browser, server, 'alice', { token: await mintToken(server, 'alice', room), topics: [topic],
+      beforeLoad: (page) => page.on('websocket', (ws) => socketUrls.push(ws.url())) });
     const bob = await openClient(browser, server, 'bob', { token: await mintToken(server, 'bob', room), transport: 'sse', topics: [topic] });
     assert.equal(alice.transport, 'websocket');
+    assert.deepEqual(socketUrls.map((u) => new URL(u).pathname), ['/api/realtime'], 'one WebSocket to /api/realtime');
+    assert.ok(socketUrls.every((u) => !new URL(u).search), 'the join token goes in hello, not in the WebSocket URL');
     assert.equal(bob.transport, 'sse');
 
     // Both publish at the same time (each in its own order), plus a back-office publish over REST.
