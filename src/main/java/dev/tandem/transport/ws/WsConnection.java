@@ -8,15 +8,29 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /** A JSR-356 session as a {@link Connection}: asynchronous sends, one in flight at a time. */
 final class WsConnection implements Connection {
     private static final ClassLoader SEND_CONTEXT_LOADER = ClassLoader.getPlatformClassLoader();
+    /**
+     * How long a server-side close waits. A refusal is decided inside {@code @OnOpen}, which Payara runs
+     * within the servlet upgrade request: closing the socket there (or on a write completion still on that
+     * thread) lets Payara finish that request on a closed connection and recycle it half-done (a
+     * NullPointerException in its request-end handling, then a 500 for a later request on the same
+     * processor; seen in SecurityIT). Closing from Tandem's scheduler a moment later avoids it; the frame
+     * that explains the close (error or bye) has been written by then.
+     */
+    static final long CLOSE_DELAY_MILLIS = 50;
+
     private final Session session;
+    private final BiConsumer<Runnable, Long> later;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    WsConnection(Session session) {
+    /** {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads). */
+    WsConnection(Session session, BiConsumer<Runnable, Long> later) {
         this.session = session;
+        this.later = later;
     }
 
     @Override
@@ -52,11 +66,15 @@ final class WsConnection implements Connection {
         if (!closed.compareAndSet(false, true) || !session.isOpen()) {
             return;
         }
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.closeCode()), code.wire()));
-        } catch (IOException | IllegalStateException e) {
-            // Already closing: nothing left to tell the client.
-        }
+        later.accept(() -> {
+            try {
+                if (session.isOpen()) {
+                    session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.closeCode()), code.wire()));
+                }
+            } catch (IOException | IllegalStateException e) {
+                // Already closing: nothing left to tell the client.
+            }
+        }, CLOSE_DELAY_MILLIS);
     }
 
     @Override

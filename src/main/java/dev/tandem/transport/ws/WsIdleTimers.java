@@ -29,6 +29,18 @@ public class WsIdleTimers {
         timers.shutdownNow();
     }
 
+    /**
+     * Runs {@code task} on this scheduler after {@code millis} (at once if the deployment is going away).
+     * Used to close a WebSocket outside the container's own callbacks (see {@link WsConnection#close}).
+     */
+    public void later(Runnable task, long millis) {
+        try {
+            timers.schedule(task, Math.max(1, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            task.run();
+        }
+    }
+
     /** Gives a new session's container idle timer to Tandem's scheduler where the container allows it. */
     public void adopt(Session session) {
         boolean adopted = timers.adopt(session);
