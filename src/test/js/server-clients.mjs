@@ -12,24 +12,14 @@
 import * as A from "@automerge/automerge";
 import WebSocket from "ws";
 import { createInterface } from "node:readline";
+import { appendStrokes, applySnapshot, applySync, b64, prof, syncSender, unb64 } from "./replica.mjs";
 
 const clients = new Map();
-const prof = { change: 0, receive: 0, generate: 0, received: 0, sent: 0, bytesIn: 0 };
 // Bytes and messages on the wire (WebSocket messages / SSE stream chunks and POST bodies), both ways.
 const wire = { bytesIn: 0, bytesOut: 0, received: 0, sent: 0 };
 const countOut = (text) => { wire.sent++; wire.bytesOut += Buffer.byteLength(text); return text; };
-const timed = (k, f) => { const t = performance.now(); try { return f(); } finally { prof[k] += performance.now() - t; } };
-const b64 = (u8) => Buffer.from(u8).toString("base64");
-const unb64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 let nextId = 0;
-
-// A sync state whose shared heads are the snapshot's heads (what a fresh load implies).
-function syncStateAt(heads) {
-  const bytes = [0x43, heads.length];
-  for (const h of heads) bytes.push(...Buffer.from(h, "hex"));
-  return A.decodeSyncState(new Uint8Array(bytes));
-}
 
 // ---------------------------------------------------------------- transports
 function openWs(cl) {
@@ -111,55 +101,18 @@ function openSse(cl) {
 }
 
 // ---------------------------------------------------------------- sync
-// Flow control (what a good client does): one generateSyncMessage per event-loop turn; after sending
-// local changes wait for the server's answer (or WINDOW ms) before sending more.
-const WINDOW = 50;
-function scheduleSend(cl) {
-  if (cl.sendScheduled || !cl.conn || !cl.subscribed) return;
-  const wait = cl.awaiting ? WINDOW - (Date.now() - cl.sentAt) : 0;
-  cl.sendScheduled = true;
-  const run = () => {
-    cl.sendScheduled = false;
-    if (!cl.conn || !cl.subscribed || !cl.doc) return;
-    if (cl.awaiting && Date.now() - cl.sentAt < WINDOW) return scheduleSend(cl);
-    const [sync, msg] = timed("generate", () => A.generateSyncMessage(cl.doc, cl.sync));
-    cl.sync = sync;
-    if (msg) {
-      cl.conn.send({ type: "doc.sync", doc: cl.docId, data: b64(msg) });
-      prof.sent++;
-      cl.awaiting = cl.dirty;
-      cl.sentAt = Date.now();
-      cl.dirty = false;
-    }
-  };
-  if (wait > 0) setTimeout(run, wait);
-  else setImmediate(run);
-}
+const scheduleSend = syncSender((cl) => cl.conn && cl.subscribed,
+  (cl, msg) => cl.conn.send({ type: "doc.sync", doc: cl.docId, data: b64(msg) }));
 
 function onFrame(cl, f) {
   switch (f.type) {
-    case "doc.snapshot": {
-      const bytes = unb64(f.data);
-      if (cl.doc) {
-        cl.doc = A.loadIncremental(cl.doc, bytes); // keep local (offline) edits, merge the server's state
-        cl.sync = A.initSyncState();
-      } else {
-        cl.doc = A.load(bytes);
-        cl.sync = syncStateAt(A.getHeads(cl.doc));
-      }
-      cl.awaiting = false;
+    case "doc.snapshot":
+      applySnapshot(cl, unb64(f.data));
       break;
-    }
-    case "doc.sync": {
-      const bytes = unb64(f.data);
-      const [doc, sync] = timed("receive", () => A.receiveSyncMessage(cl.doc, cl.sync, bytes));
-      prof.received++; prof.bytesIn += bytes.length;
-      cl.doc = doc;
-      cl.sync = sync;
-      cl.awaiting = false;
+    case "doc.sync":
+      applySync(cl, unb64(f.data));
       scheduleSend(cl);
       break;
-    }
     case "ack":
       if (f.id === cl.subscribeId) {
         cl.subscribed = true;
@@ -190,23 +143,6 @@ function connect(cl) {
   });
 }
 
-async function strokes(cl, n) {
-  for (let i = 0; i < n; i++) {
-    const id = `${cl.id}-${cl.strokes++}`;
-    cl.doc = timed("change", () => A.change(cl.doc, (d) => {
-      d.shapes[id] = {
-        kind: "stroke",
-        points: [i, i + 1, i + 2, i + 3],
-        style: { color: "#" + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, "0"), width: 2 },
-        z: i,
-      };
-    }));
-    cl.dirty = true;
-    scheduleSend(cl);
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 async function onCommand(m) {
   const cl = clients.get(m.c);
   switch (m.cmd) {
@@ -218,7 +154,7 @@ async function onCommand(m) {
       return {};
     }
     case "strokes":
-      await strokes(cl, m.n);
+      await appendStrokes(cl, m.n, scheduleSend);
       return {};
     case "rename":
       cl.doc = A.change(cl.doc, (d) => { d.shapes[m.shape].name = m.name; });
