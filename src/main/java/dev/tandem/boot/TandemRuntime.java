@@ -13,6 +13,7 @@ import dev.tandem.store.Migrations;
 import java.time.Duration;
 import javax.sql.DataSource;
 import dev.tandem.hub.Hub;
+import dev.tandem.hub.WriterPool;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.session.DocumentQuota;
 import dev.tandem.session.SessionRegistry;
@@ -59,8 +60,9 @@ public class TandemRuntime {
         config = TandemConfig.fromEnvironment();
         Clock clock = Clock.systemUTC();
         codec = new FrameCodec(config.maxFrameBytes());
-        hub = new Hub(config, codec, clock);
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
+        WriterPool writers = new WriterPool(writer, config.effectiveWriterThreads());
+        hub = new Hub(config, codec, clock, writers);
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
         dataSource = Databases.dataSource(config);
         Migrations.migrate(dataSource);
@@ -72,7 +74,7 @@ public class TandemRuntime {
                 .withMaxLoaded(config.docsMaxLoaded())
                 .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds()))
                 .withSyncWindow(Duration.ofMillis(config.docsSyncWindowMs())));
-        sessions = new SessionRegistry(SessionSettings.from(config, writer), hub, documents, codec, tokens, timer,
+        sessions = new SessionRegistry(SessionSettings.from(config, writers), hub, documents, codec, tokens, timer,
                 clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), Databases.documentsOfRoom(dataSource)));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");

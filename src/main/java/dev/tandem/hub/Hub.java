@@ -19,17 +19,30 @@ public final class Hub {
     private final TandemConfig config;
     private final FrameCodec codec;
     private final Clock clock;
+    private final WriterPool writers;
     private final ConcurrentMap<TopicName, Topic> topics = new ConcurrentHashMap<>();
 
+    /** A hub whose subscribers' write chains start on the calling thread, once each publish is done. */
     public Hub(TandemConfig config, FrameCodec codec, Clock clock) {
+        this(config, codec, clock, new WriterPool(Runnable::run, 1));
+    }
+
+    /** {@code writers}: the executor the subscribers' outboxes start their writes on; a publish batches them. */
+    public Hub(TandemConfig config, FrameCodec codec, Clock clock, WriterPool writers) {
         this.config = config;
         this.codec = codec;
         this.clock = clock;
+        this.writers = writers;
     }
 
-    /** Appends an event and fans it out; {@code to} limits full delivery to those identities (null: everybody). */
+    /**
+     * Appends an event and fans it out; {@code to} limits full delivery to those identities (null: everybody).
+     * The writes it starts are handed to the writers together, after the topic's lock is released.
+     */
     public Frames.Position publish(TopicName name, JsonValue data, String from, Set<String> to) {
-        return topic(name).publish(data, from, to == null ? null : Set.copyOf(to), clock.millis());
+        Topic topic = topic(name);
+        Set<String> recipients = to == null ? null : Set.copyOf(to);
+        return writers.batched(() -> topic.publish(data, from, recipients, clock.millis()));
     }
 
     public SubscribeOutcome subscribe(TopicName name, Subscriber subscriber, Frames.Position since, String requestId) {

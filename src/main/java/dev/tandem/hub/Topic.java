@@ -65,8 +65,14 @@ final class Topic {
             history.append(event);
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
             Outgoing hidden = redacted == null ? null : Outgoing.event(redacted, topic, epoch, next);
-            for (Subscriber subscriber : fanout) {
-                subscriber.deliver(event.isFor(subscriber.identity()) ? full : hidden);
+            if (to == null) {
+                for (Subscriber subscriber : fanout) {
+                    subscriber.deliver(full);
+                }
+            } else {
+                for (Subscriber subscriber : fanout) {
+                    subscriber.deliver(to.contains(subscriber.identity()) ? full : hidden);
+                }
             }
             return new Frames.Position(epoch, next);
         } finally {

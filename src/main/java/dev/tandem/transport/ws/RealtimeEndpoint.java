@@ -35,6 +35,7 @@ public class RealtimeEndpoint {
     public void open(Session session, EndpointConfig config) {
         idleTimers.adopt(session);
         UpgradeRelease.release(session);
+        SendBuffers.shrink(session);
         if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
             new WsConnection(session, idleTimers::later).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;

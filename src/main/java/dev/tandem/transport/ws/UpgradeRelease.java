@@ -1,5 +1,8 @@
 package dev.tandem.transport.ws;
 
+import static dev.tandem.transport.ws.ContainerFields.field;
+import static dev.tandem.transport.ws.ContainerFields.get;
+
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -96,26 +99,6 @@ final class UpgradeRelease {
                         return connection;
                     }
                 }
-            }
-        }
-        return null;
-    }
-
-    private static Object get(Object target, String name) throws IllegalAccessException {
-        Field field = field(target.getClass(), name);
-        return field == null ? null : field.get(target);
-    }
-
-    private static Field field(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (RuntimeException inaccessible) {
-                return null;
             }
         }
         return null;

@@ -1,0 +1,135 @@
+package dev.tandem.transport.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class SendBuffersTest {
+    private static final String OUTPUT_BUFFER = GrizzlyOutputBuffer.class.getName();
+
+    /** Shaped like Grizzly's http.io.OutputBuffer: the size that decides whether a write is copied. */
+    static class GrizzlyOutputBuffer {
+        private int bufferSize;
+
+        GrizzlyOutputBuffer(int bufferSize) {
+            this.bufferSize = bufferSize;
+        }
+    }
+
+    /** Payara's actual class, Grizzly's http-server subclass. */
+    static final class ServerOutputBuffer extends GrizzlyOutputBuffer {
+        ServerOutputBuffer(int bufferSize) {
+            super(bufferSize);
+        }
+    }
+
+    /** Catalina's OutputBuffer and CoyoteOutputStream (whose field is inherited, as in Payara). */
+    static final class CatalinaOutputBuffer {
+        final GrizzlyOutputBuffer grizzlyOutputBuffer;
+
+        CatalinaOutputBuffer(GrizzlyOutputBuffer grizzly) {
+            this.grizzlyOutputBuffer = grizzly;
+        }
+    }
+
+    static class CoyoteStreamBase {
+        protected CatalinaOutputBuffer ob;
+    }
+
+    static final class CoyoteOutputStream extends CoyoteStreamBase {
+    }
+
+    static final class WebConnection {
+        final Object outputStream;
+
+        WebConnection(Object outputStream) {
+            this.outputStream = outputStream;
+        }
+    }
+
+    /** Shaped like TyrusServletUpgrade's proxy: a handler subclass whose own {@code wc} stays null. */
+    static class UpgradeHandler {
+        Object wc;
+    }
+
+    static final class UpgradeHandlerProxy extends UpgradeHandler {
+        final UpgradeHandler handler;
+
+        UpgradeHandlerProxy(UpgradeHandler handler) {
+            this.handler = handler;
+        }
+    }
+
+    /** TyrusSession → asyncRemote → webSocket → protocolHandler → writer → tyrusHttpUpgradeHandler → wc. */
+    static final class Link {
+        final Object asyncRemote;
+        final Object webSocket;
+        final Object protocolHandler;
+        final Object writer;
+        final Object tyrusHttpUpgradeHandler;
+        final Object wc;
+
+        Link(String name, Object next) {
+            this.asyncRemote = name.equals("asyncRemote") ? next : null;
+            this.webSocket = name.equals("webSocket") ? next : null;
+            this.protocolHandler = name.equals("protocolHandler") ? next : null;
+            this.writer = name.equals("writer") ? next : null;
+            this.tyrusHttpUpgradeHandler = name.equals("tyrusHttpUpgradeHandler") ? next : null;
+            this.wc = name.equals("wc") ? next : null;
+        }
+    }
+
+    private static Object payaraShapedSession(GrizzlyOutputBuffer grizzly) {
+        CoyoteOutputStream stream = new CoyoteOutputStream();
+        stream.ob = new CatalinaOutputBuffer(grizzly);
+        Object next = new WebConnection(stream);
+        String[] path = {"asyncRemote", "webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc"};
+        for (int i = path.length - 1; i >= 0; i--) {
+            next = new Link(path[i], next);
+        }
+        return next;
+    }
+
+    @Test
+    void lowersGrizzlysBufferSizeSoLargerFramesAreNotCopiedIntoAFreshBuffer() {
+        GrizzlyOutputBuffer grizzly = new ServerOutputBuffer(8192);
+        assertNull(SendBuffers.shrink(payaraShapedSession(grizzly), OUTPUT_BUFFER));
+        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize);
+    }
+
+    @Test
+    void findsTheRealUpgradeHandlerBehindTyrussProxy() {
+        GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(8192);
+        CoyoteOutputStream stream = new CoyoteOutputStream();
+        stream.ob = new CatalinaOutputBuffer(grizzly);
+        UpgradeHandler real = new UpgradeHandler();
+        real.wc = new WebConnection(stream);
+        Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
+                new Link("writer", new Link("tyrusHttpUpgradeHandler", new UpgradeHandlerProxy(real))))));
+        assertNull(SendBuffers.shrink(session, OUTPUT_BUFFER));
+        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize);
+    }
+
+    @Test
+    void neverRaisesASmallerBufferSize() {
+        GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(16);
+        assertNull(SendBuffers.shrink(payaraShapedSession(grizzly), OUTPUT_BUFFER));
+        assertEquals(16, grizzly.bufferSize);
+    }
+
+    @Test
+    void leavesOtherContainersAndBrokenPathsAlone() {
+        assertEquals("no asyncRemote in java.lang.Object", SendBuffers.shrink(new Object(), OUTPUT_BUFFER),
+                "an Undertow-like session has no such path");
+        GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(8192);
+        assertEquals("not Grizzly's buffer: " + OUTPUT_BUFFER,
+                SendBuffers.shrink(payaraShapedSession(grizzly), "org.example.OtherBuffer"));
+        assertEquals(8192, grizzly.bufferSize);
+        CoyoteOutputStream unconnected = new CoyoteOutputStream();
+        Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
+                new Link("writer", new Link("tyrusHttpUpgradeHandler", new Link("wc", new WebConnection(unconnected)))))));
+        assertEquals("no ob in " + CoyoteOutputStream.class.getName(), SendBuffers.shrink(session, OUTPUT_BUFFER),
+                "a null step stops the walk");
+    }
+}
