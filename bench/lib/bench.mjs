@@ -81,7 +81,7 @@ async function fanout(system, server) {
   const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: subs });
   try {
     if (sess.connect.failed) throw new Error(`connect: ${sess.connect.failed} failed: ${sess.connect.firstErrors.join('; ')}`);
-    await measure(sess, { phase: 'warm', ratePerRoom: rate, durationMs: 5000, drainMs: 5000 });
+    await measure(sess, { phase: 'warm', ratePerRoom: rate, durationMs: Number(env('FANOUT_WARMUP_S', '15')) * 1000, drainMs: 5000 });
     for (let i = 1; i <= repeat; i++) {
       if (i === 1 && server.kind === 'java' && env('BENCH_JFR', '') === '1') {
         const file = path.join(logDir, `fanout-${system}@${server.name}.jfr`);

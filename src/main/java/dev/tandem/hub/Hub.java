@@ -24,7 +24,7 @@ public final class Hub {
 
     /** A hub whose subscribers' write chains start on the calling thread, once each publish is done. */
     public Hub(TandemConfig config, FrameCodec codec, Clock clock) {
-        this(config, codec, clock, new WriterPool(Runnable::run, 1));
+        this(config, codec, clock, WriterPool.direct());
     }
 
     /** {@code writers}: the executor the subscribers' outboxes start their writes on; a publish batches them. */

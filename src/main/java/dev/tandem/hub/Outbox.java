@@ -3,7 +3,6 @@ package dev.tandem.hub;
 import dev.tandem.protocol.Frames;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +27,14 @@ public final class Outbox {
     public interface Sink {
         /** {@code position} is the resume position after this frame, or -1 for lossy frames (no position). */
         CompletionStage<?> write(String text, long position);
+
+        /**
+         * True when {@link #write} only starts the write and returns at once, whatever the peer does
+         * (asynchronous WebSocket sends); false when it may block until the peer reads.
+         */
+        default boolean neverBlocks() {
+            return false;
+        }
     }
 
     /** Told (outside any lock) when the outbox overflows or a sink fails. */
@@ -42,7 +49,7 @@ public final class Outbox {
     private final OutboxLanes lanes;
     private final WriteChain chain;
 
-    public Outbox(int maxFrames, long maxBytes, int replayFrames, Executor writer, Listener listener) {
+    public Outbox(int maxFrames, long maxBytes, int replayFrames, WriterPool writer, Listener listener) {
         this.listener = listener;
         this.lanes = new OutboxLanes(maxFrames, maxBytes, replayFrames);
         this.chain = new WriteChain(lock, lanes, writer, listener);

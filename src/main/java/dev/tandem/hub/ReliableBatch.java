@@ -16,22 +16,21 @@ record ReliableBatch(List<String> frames, long lastPosition) {
     static final int MAX_BYTES = 64 * 1024;
 
     /**
-     * The oldest of {@code queued} (not empty) that fit in one batch: at most {@link #MAX_FRAMES}
-     * frames and {@link #MAX_BYTES} bytes, except that a first frame larger than that goes alone.
+     * The oldest of {@code queued} (not empty; the first at position {@code firstPosition}, the others
+     * following it) that fit in one batch: at most {@link #MAX_FRAMES} frames and {@link #MAX_BYTES}
+     * bytes, except that a first frame larger than that goes alone.
      */
-    static ReliableBatch takeFrom(Collection<QueuedFrame> queued) {
+    static ReliableBatch takeFrom(Collection<Outgoing> queued, long firstPosition) {
         List<String> batch = new ArrayList<>(Math.min(queued.size(), MAX_FRAMES));
         long bytes = 0;
-        long lastPosition = 0;
-        for (QueuedFrame entry : queued) {
+        for (Outgoing entry : queued) {
             if (batch.size() == MAX_FRAMES || (!batch.isEmpty() && bytes + entry.bytes() > MAX_BYTES)) {
                 break;
             }
             batch.add(entry.text());
             bytes += entry.bytes();
-            lastPosition = entry.position();
         }
-        return new ReliableBatch(batch, lastPosition);
+        return new ReliableBatch(batch, firstPosition + batch.size() - 1);
     }
 
     /** What goes on the wire: a frame alone as itself, several as one JSON array. */

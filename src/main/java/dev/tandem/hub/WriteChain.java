@@ -2,7 +2,6 @@ package dev.tandem.hub;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WriteChain {
     private final ReentrantLock lock;
     private final OutboxLanes lanes;
-    private final Executor writer;
+    private final WriterPool writer;
     private final Outbox.Listener listener;
     private Outbox.Sink sink;
     private String greeting;
@@ -27,7 +26,7 @@ final class WriteChain {
      *  write stuck on a dead connection never holds up the connection that replaced it. */
     private Outbox.Sink drainingFor;
 
-    WriteChain(ReentrantLock lock, OutboxLanes lanes, Executor writer, Outbox.Listener listener) {
+    WriteChain(ReentrantLock lock, OutboxLanes lanes, WriterPool writer, Outbox.Listener listener) {
         this.lock = lock;
         this.lanes = lanes;
         this.writer = writer;
@@ -103,10 +102,10 @@ final class WriteChain {
         return sink;
     }
 
-    /** Starts the write chain claimed by {@link #startDrainLocked()}, if any, on the writer. */
+    /** Starts the write chain claimed by {@link #startDrainLocked()}, if any, through the writer pool. */
     void startDrain(Outbox.Sink claimed) {
         if (claimed != null) {
-            writer.execute(() -> drain(claimed));
+            writer.startWrites(() -> drain(claimed), claimed.neverBlocks());
         }
     }
 

@@ -12,14 +12,16 @@ import java.util.logging.Logger;
  *
  * <p>A publish starts up to one write chain per subscriber. Handing each one to a pool thread costs a
  * queue operation and a thread wake-up per subscriber: at 200 subscribers × 200 msg/s that hand-off was
- * a large share of the fan-out's CPU (bench/PROFILING.md). Inside {@link #batched}, the chains started on
- * the calling thread are collected and handed over together when the work is done: split evenly over at
- * most {@code threads} pool tasks of at least {@link #MIN_CHUNK} chains each, every task starting its
- * chains one after another. Starting a chain never blocks (sends are asynchronous), so one task serves
- * many connections without holding any of them up.
+ * a large share of the fan-out's CPU and latency (bench/PROFILING.md, "Fan-out hand-offs"). Inside
+ * {@link #batched}, the chains started on the calling thread for sinks that never block are collected
+ * and started together when the work is done: split evenly into at most {@code threads} chunks of at least
+ * {@link #MIN_CHUNK}, the first started on the calling thread itself, the others as one pool task each.
+ * Starting such a chain only starts an asynchronous send, so one thread serves many connections without
+ * holding any of them up. A chain whose sink may block (an SSE stream written synchronously) always gets a
+ * pool task of its own, so a slow reader holds up nobody else.
  */
 public final class WriterPool implements Executor {
-    /** Fewer chains than this go to one task: a wake-up costs more than starting a few writes. */
+    /** Fewer chains than this share one thread: a wake-up costs more than starting a few sends. */
     static final int MIN_CHUNK = 16;
     private static final Logger LOG = Logger.getLogger(WriterPool.class.getName());
 
@@ -27,7 +29,7 @@ public final class WriterPool implements Executor {
     private final int threads;
     private final ThreadLocal<List<Runnable>> collecting = new ThreadLocal<>();
 
-    /** {@code threads}: how many tasks one batch is spread over at most (the pool's thread count). */
+    /** {@code threads}: how many threads one batch is spread over at most (the pool's thread count). */
     public WriterPool(Executor pool, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
@@ -36,19 +38,32 @@ public final class WriterPool implements Executor {
         this.threads = threads;
     }
 
-    /** Runs {@code task} on the pool, or, inside {@link #batched} on this thread, when the batch is handed over. */
+    /** Runs every task on the calling thread (tests, tools). */
+    public static WriterPool direct() {
+        return new WriterPool(Runnable::run, 1);
+    }
+
+    /** Runs {@code task} on a pool thread of its own. */
     @Override
     public void execute(Runnable task) {
-        List<Runnable> batch = collecting.get();
+        pool.execute(task);
+    }
+
+    /**
+     * Starts a write chain: inside {@link #batched} on this thread, with the batch if {@code neverBlocks};
+     * otherwise on a pool thread of its own.
+     */
+    public void startWrites(Runnable chain, boolean neverBlocks) {
+        List<Runnable> batch = neverBlocks ? collecting.get() : null;
         if (batch != null) {
-            batch.add(task);
+            batch.add(chain);
         } else {
-            pool.execute(task);
+            pool.execute(chain);
         }
     }
 
     /**
-     * Runs {@code work}, collecting the tasks it gives this executor, and hands them to the pool when it
+     * Runs {@code work}, collecting the non-blocking write chains it starts, and starts them when it
      * returns (or throws). Nested calls join the outer batch.
      */
     public <T> T batched(Supplier<T> work) {
@@ -61,29 +76,31 @@ public final class WriterPool implements Executor {
             return work.get();
         } finally {
             collecting.remove();
-            handOver(batch);
+            startAll(batch);
         }
     }
 
-    private void handOver(List<Runnable> tasks) {
-        int size = tasks.size();
+    private void startAll(List<Runnable> chains) {
+        int size = chains.size();
         if (size == 0) {
             return;
         }
         int chunks = Math.max(1, Math.min(threads, size / MIN_CHUNK));
-        int from = 0;
-        for (int chunk = 0; chunk < chunks; chunk++) {
+        int firstEnd = size / chunks;
+        int from = firstEnd;
+        for (int chunk = 1; chunk < chunks; chunk++) {
             int to = from + (size - from) / (chunks - chunk);
-            List<Runnable> part = tasks.subList(from, to);
-            pool.execute(part.size() == 1 ? part.get(0) : () -> runAll(part));
+            List<Runnable> part = chains.subList(from, to);
+            pool.execute(() -> runAll(part));
             from = to;
         }
+        runAll(chains.subList(0, firstEnd));
     }
 
-    private static void runAll(List<Runnable> tasks) {
-        for (Runnable task : tasks) {
+    private static void runAll(List<Runnable> chains) {
+        for (Runnable chain : chains) {
             try {
-                task.run();
+                chain.run();
             } catch (RuntimeException e) {
                 // One connection's failure must not keep the others in the chunk from being written.
                 LOG.log(Level.WARNING, "starting a write failed", e);

@@ -55,7 +55,7 @@ class OutboxTest {
     }
 
     private static Outbox outbox(int maxFrames, long maxBytes, CountingListener listener) {
-        return new Outbox(maxFrames, maxBytes, 100, Runnable::run, listener);
+        return new Outbox(maxFrames, maxBytes, 100, WriterPool.direct(), listener);
     }
 
     @Test
@@ -185,7 +185,7 @@ class OutboxTest {
     void cannotResumeFromAPositionNoLongerKept() {
         var sink = new ManualSink();
         sink.autoComplete = true;
-        var outbox = new Outbox(100, 10_000, 2, Runnable::run, new CountingListener());
+        var outbox = new Outbox(100, 10_000, 2, WriterPool.direct(), new CountingListener());
         outbox.attach(sink, "hello", 0);
         for (int i = 1; i <= 6; i++) {
             outbox.offer("f" + i, 2);
@@ -216,7 +216,7 @@ class OutboxTest {
         var listener = new CountingListener();
         var sink = new ManualSink();
         sink.autoComplete = true;
-        var outbox = new Outbox(0, 10_000, 100, Runnable::run, listener);
+        var outbox = new Outbox(0, 10_000, 100, WriterPool.direct(), listener);
         outbox.attach(sink, "hello", 0);
         outbox.offer("a", 1);
         assertEquals(1, listener.overflows.get());

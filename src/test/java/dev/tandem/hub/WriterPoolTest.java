@@ -10,88 +10,100 @@ import org.junit.jupiter.api.Test;
 
 class WriterPoolTest {
     /** A pool that only records what it is given, so the test runs the tasks when it chooses. */
-    private final List<Runnable> handedOver = new ArrayList<>();
-    private final WriterPool writers = new WriterPool(handedOver::add, 4);
+    private final List<Runnable> pooled = new ArrayList<>();
+    private final WriterPool writers = new WriterPool(pooled::add, 4);
 
     @Test
-    void outsideABatchEveryTaskGoesToThePoolAtOnce() {
+    void outsideABatchEveryChainGetsAPoolTaskOfItsOwn() {
         List<Integer> ran = new ArrayList<>();
-        writers.execute(() -> ran.add(1));
-        writers.execute(() -> ran.add(2));
-        assertEquals(2, handedOver.size());
-        handedOver.forEach(Runnable::run);
-        assertEquals(List.of(1, 2), ran);
+        writers.startWrites(() -> ran.add(1), true);
+        writers.startWrites(() -> ran.add(2), false);
+        writers.execute(() -> ran.add(3));
+        assertEquals(3, pooled.size());
+        assertEquals(List.of(), ran, "nothing runs on the caller");
+        pooled.forEach(Runnable::run);
+        assertEquals(List.of(1, 2, 3), ran);
     }
 
     @Test
-    void aBatchHandsItsTasksOverOnlyWhenTheWorkIsDoneSpreadOverAtMostThreadsChunks() {
+    void aBatchStartsItsChainsWhenTheWorkIsDoneTheFirstChunkOnTheCallerTheRestInAtMostThreadsMinusOneTasks() {
         List<Integer> ran = new ArrayList<>();
         String result = writers.batched(() -> {
             for (int i = 0; i < 200; i++) {
                 int n = i;
-                writers.execute(() -> ran.add(n));
+                writers.startWrites(() -> ran.add(n), true);
             }
-            assertEquals(0, handedOver.size(), "nothing handed over while the work runs");
+            assertEquals(List.of(), ran, "nothing starts while the work runs (the topic lock is held)");
+            assertEquals(0, pooled.size());
             return "published";
         });
         assertEquals("published", result);
-        assertEquals(4, handedOver.size(), "200 tasks in 4 pool tasks, not 200");
-        handedOver.forEach(Runnable::run);
+        assertEquals(50, ran.size(), "the first quarter ran on the calling thread");
+        assertEquals(3, pooled.size(), "200 chains in 3 pool tasks, not 200");
+        pooled.forEach(Runnable::run);
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             expected.add(i);
         }
-        assertEquals(expected, ran, "every task ran once, in the order given");
+        assertEquals(expected, ran, "every chain ran once, in the order given");
     }
 
     @Test
-    void smallBatchesUseFewerPoolTasksAndASingleTaskIsHandedOverAsItIs() {
+    void chainsThatMayBlockNeverJoinABatch() {
+        List<String> ran = new ArrayList<>();
         writers.batched(() -> {
-            for (int i = 0; i < 2 * WriterPool.MIN_CHUNK + 1; i++) {
-                writers.execute(() -> { });
+            writers.startWrites(() -> ran.add("sse"), false);
+            assertEquals(1, pooled.size(), "a blocking sink's chain goes to its own task at once");
+            writers.startWrites(() -> ran.add("ws"), true);
+            return null;
+        });
+        assertEquals(List.of("ws"), ran);
+        assertEquals(1, pooled.size());
+        pooled.get(0).run();
+        assertEquals(List.of("ws", "sse"), ran);
+    }
+
+    @Test
+    void smallBatchesRunWhollyOnTheCaller() {
+        AtomicInteger ran = new AtomicInteger();
+        writers.batched(() -> {
+            for (int i = 0; i < 2 * WriterPool.MIN_CHUNK - 1; i++) {
+                writers.startWrites(ran::incrementAndGet, true);
             }
             return null;
         });
-        assertEquals(2, handedOver.size());
-        handedOver.clear();
-        Runnable only = () -> { };
-        writers.batched(() -> {
-            writers.execute(only);
-            return null;
-        });
-        assertEquals(List.of(only), handedOver);
+        assertEquals(2 * WriterPool.MIN_CHUNK - 1, ran.get());
+        assertEquals(0, pooled.size());
     }
 
     @Test
-    void nestedBatchesJoinTheOuterOneAndAFailingTaskDoesNotStopTheRestOfItsChunk() {
+    void nestedBatchesJoinTheOuterOneAndAFailingChainDoesNotStopTheRestOfItsChunk() {
         AtomicInteger ran = new AtomicInteger();
         writers.batched(() -> {
-            writers.execute(() -> {
+            writers.startWrites(() -> {
                 throw new IllegalStateException("one connection failed");
-            });
+            }, true);
             writers.batched(() -> {
                 for (int i = 0; i < 10; i++) {
-                    writers.execute(ran::incrementAndGet);
+                    writers.startWrites(ran::incrementAndGet, true);
                 }
                 return null;
             });
-            assertEquals(0, handedOver.size(), "the inner batch waits for the outer one");
+            assertEquals(0, ran.get(), "the inner batch waits for the outer one");
             return null;
         });
-        assertEquals(1, handedOver.size());
-        handedOver.get(0).run();
         assertEquals(10, ran.get());
     }
 
     @Test
-    void tasksAreHandedOverEvenWhenTheWorkThrows() {
+    void chainsAreStartedEvenWhenTheWorkThrowsAndTheBatchEnds() {
+        AtomicInteger ran = new AtomicInteger();
         assertThrows(IllegalArgumentException.class, () -> writers.batched(() -> {
-            writers.execute(() -> { });
+            writers.startWrites(ran::incrementAndGet, true);
             throw new IllegalArgumentException("bad publish");
         }));
-        assertEquals(1, handedOver.size());
-        handedOver.clear();
-        writers.execute(() -> { });
-        assertEquals(1, handedOver.size(), "the batch ended: tasks go straight to the pool again");
+        assertEquals(1, ran.get());
+        writers.startWrites(ran::incrementAndGet, true);
+        assertEquals(1, pooled.size(), "the batch ended: chains go to the pool again");
     }
 }

@@ -5,6 +5,7 @@ import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
 import dev.tandem.docs.DocumentHost;
 import dev.tandem.hub.Hub;
+import dev.tandem.hub.WriterPool;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.store.InMemoryDocumentStore;
 import java.time.Clock;
@@ -32,7 +33,7 @@ final class SessionFixture implements AutoCloseable {
 
     /** Another registry over the same hub, documents and tokens (e.g. with other limits). */
     SessionRegistry registry(TandemConfig settings) {
-        return new SessionRegistry(SessionSettings.from(settings, Runnable::run), hub, docs, codec, tokens, timer,
+        return new SessionRegistry(SessionSettings.from(settings, WriterPool.direct()), hub, docs, codec, tokens, timer,
                 Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
     }
 

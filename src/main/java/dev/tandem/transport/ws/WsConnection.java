@@ -3,6 +3,7 @@ package dev.tandem.transport.ws;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.session.Connection;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +25,15 @@ final class WsConnection implements Connection {
     static final long CLOSE_DELAY_MILLIS = 50;
 
     private final Session session;
+    /** Fetched once: Tyrus re-checks the session state (copying an enum array) on every call. */
+    private final RemoteEndpoint.Async remote;
     private final BiConsumer<Runnable, Long> later;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads). */
     WsConnection(Session session, BiConsumer<Runnable, Long> later) {
         this.session = session;
+        this.remote = session.getAsyncRemote();
         this.later = later;
     }
 
@@ -48,7 +52,7 @@ final class WsConnection implements Connection {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(SEND_CONTEXT_LOADER);
         try {
-            session.getAsyncRemote().sendText(text, result -> {
+            remote.sendText(text, result -> {
                 if (result.isOK()) {
                     done.complete(null);
                 } else {
@@ -59,6 +63,12 @@ final class WsConnection implements Connection {
             thread.setContextClassLoader(previous);
         }
         return done;
+    }
+
+    /** Asynchronous sends: the container queues what the socket cannot take at once. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
     }
 
     @Override
