@@ -3,6 +3,7 @@ package dev.tandem.hub;
 import dev.tandem.protocol.Frames;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,6 +35,15 @@ public final class Outbox {
          */
         default boolean neverBlocks() {
             return false;
+        }
+
+        /**
+         * Where writes to this sink should start, when the container writes at once only from one
+         * thread (Undertow: the connection's I/O thread); null for anywhere. Used only when
+         * {@link #neverBlocks()}.
+         */
+        default Executor writeThread() {
+            return null;
         }
     }
 

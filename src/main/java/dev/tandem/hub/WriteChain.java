@@ -105,7 +105,7 @@ final class WriteChain {
     /** Starts the write chain claimed by {@link #startDrainLocked()}, if any, through the writer pool. */
     void startDrain(Outbox.Sink claimed) {
         if (claimed != null) {
-            writer.startWrites(() -> drain(claimed), claimed.neverBlocks());
+            writer.startWrites(() -> drain(claimed), claimed.neverBlocks(), claimed.writeThread());
         }
     }
 

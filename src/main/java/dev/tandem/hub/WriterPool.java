@@ -1,8 +1,11 @@
 package dev.tandem.hub;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,8 +20,10 @@ import java.util.logging.Logger;
  * and started together when the work is done: split evenly into at most {@code threads} chunks of at least
  * {@link #MIN_CHUNK}, the first started on the calling thread itself, the others as one pool task each.
  * Starting such a chain only starts an asynchronous send, so one thread serves many connections without
- * holding any of them up. A chain whose sink may block (an SSE stream written synchronously) always gets a
- * pool task of its own, so a slow reader holds up nobody else.
+ * holding any of them up. A chain whose sink names a thread of its own to write from (Undertow's I/O
+ * thread, where a send is written at once instead of queued for that thread) starts there, one task per such
+ * thread and batch. A chain whose sink may block (an SSE stream written synchronously) always gets a pool
+ * task of its own, so a slow reader holds up nobody else.
  */
 public final class WriterPool implements Executor {
     /** Fewer chains than this share one thread: a wake-up costs more than starting a few sends. */
@@ -27,7 +32,13 @@ public final class WriterPool implements Executor {
 
     private final Executor pool;
     private final int threads;
-    private final ThreadLocal<List<Runnable>> collecting = new ThreadLocal<>();
+    private final ThreadLocal<Batch> collecting = new ThreadLocal<>();
+
+    /** The chains one batch collected: for anywhere, and per write thread. */
+    private static final class Batch {
+        final List<Runnable> anywhere = new ArrayList<>();
+        Map<Executor, List<Runnable>> byThread;
+    }
 
     /** {@code threads}: how many threads one batch is spread over at most (the pool's thread count). */
     public WriterPool(Executor pool, int threads) {
@@ -50,15 +61,20 @@ public final class WriterPool implements Executor {
     }
 
     /**
-     * Starts a write chain: inside {@link #batched} on this thread, with the batch if {@code neverBlocks};
-     * otherwise on a pool thread of its own.
+     * Starts a write chain. When {@code neverBlocks}: on {@code writeThread} if given, else anywhere; inside
+     * {@link #batched} on this thread, with the batch. Otherwise on a pool thread of its own.
      */
-    public void startWrites(Runnable chain, boolean neverBlocks) {
-        List<Runnable> batch = neverBlocks ? collecting.get() : null;
-        if (batch != null) {
-            batch.add(chain);
+    public void startWrites(Runnable chain, boolean neverBlocks, Executor writeThread) {
+        Batch batch = neverBlocks ? collecting.get() : null;
+        if (batch == null) {
+            execute(chain, neverBlocks ? writeThread : null);
+        } else if (writeThread == null) {
+            batch.anywhere.add(chain);
         } else {
-            pool.execute(chain);
+            if (batch.byThread == null) {
+                batch.byThread = new IdentityHashMap<>();
+            }
+            batch.byThread.computeIfAbsent(writeThread, thread -> new ArrayList<>()).add(chain);
         }
     }
 
@@ -70,17 +86,33 @@ public final class WriterPool implements Executor {
         if (collecting.get() != null) {
             return work.get();
         }
-        List<Runnable> batch = new ArrayList<>();
+        Batch batch = new Batch();
         collecting.set(batch);
         try {
             return work.get();
         } finally {
             collecting.remove();
-            startAll(batch);
+            if (batch.byThread != null) {
+                batch.byThread.forEach((thread, chains) -> execute(() -> runAll(chains), thread));
+            }
+            startAnywhere(batch.anywhere);
         }
     }
 
-    private void startAll(List<Runnable> chains) {
+    /** Runs {@code task} on {@code thread}, or on the pool when there is none or it takes no more tasks. */
+    private void execute(Runnable task, Executor thread) {
+        if (thread != null) {
+            try {
+                thread.execute(task);
+                return;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the container is stopping that thread: write from ours
+            }
+        }
+        pool.execute(task);
+    }
+
+    private void startAnywhere(List<Runnable> chains) {
         int size = chains.size();
         if (size == 0) {
             return;

@@ -37,14 +37,15 @@ public class RealtimeEndpoint {
         UpgradeRelease.release(session);
         SendBuffers.shrink(session);
         if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
-            new WsConnection(session, idleTimers::later).close(ErrorCode.FORBIDDEN, "origin not allowed");
+            new WsConnection(session, idleTimers::later, null).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;
         }
         // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
         // make the container close the connection with 1009 (message too big).
         int limit = runtime.config().maxFrameBytes();
         session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
-        ConnectionHandler handler = new ConnectionHandler(runtime.sessions(), new WsConnection(session, idleTimers::later));
+        ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
+                new WsConnection(session, idleTimers::later, IoThreads.of(session)));
         session.getUserProperties().put(HANDLER, handler);
         String token = first(session.getRequestParameterMap().get("token"));
         if (token != null) {

@@ -8,6 +8,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -28,13 +29,18 @@ final class WsConnection implements Connection {
     /** Fetched once: Tyrus re-checks the session state (copying an enum array) on every call. */
     private final RemoteEndpoint.Async remote;
     private final BiConsumer<Runnable, Long> later;
+    private final Executor writeThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads). */
-    WsConnection(Session session, BiConsumer<Runnable, Long> later) {
+    /**
+     * {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads);
+     * {@code writeThread} is where sends go out at once ({@link IoThreads}), or null.
+     */
+    WsConnection(Session session, BiConsumer<Runnable, Long> later, Executor writeThread) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.later = later;
+        this.writeThread = writeThread;
     }
 
     @Override
@@ -69,6 +75,11 @@ final class WsConnection implements Connection {
     @Override
     public boolean neverBlocks() {
         return true;
+    }
+
+    @Override
+    public Executor writeThread() {
+        return writeThread;
     }
 
     @Override
