@@ -72,6 +72,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   const perRoom = Math.round(ratePerRoom * durationMs / 1000);
   await Promise.all(subWorkers.map((w) => w.call({ cmd: 'arm', phase, maxN: perRoom + 16 })));
   const load0 = loadavg();
+  const pubBefore = await pub.call({ cmd: 'pubStats' }); // the publisher's counters run for the whole session
   const cpu0 = cpuTicks(server.pid); const t0 = now();
   let rssPeak = rssKb(server.pid);
   const sampler = setInterval(() => { try { rssPeak = Math.max(rssPeak, rssKb(server.pid)); } catch {} }, 500);
@@ -119,7 +120,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   return {
     phase, ratePerRoom, rooms: rooms.length, subscribers: sess.total, durationMs,
     published: published.sent, publisherMaxBehind: published.maxBehind, publishWallMs: Math.round(published.wallMs),
-    publisherAcks: pubStats.acked, publisherErrors: pubStats.errors, publisherLastError: pubStats.lastError?.code,
+    publisherAcks: pubStats.acked - pubBefore.acked, publisherErrors: pubStats.errors - pubBefore.errors, publisherLastError: pubStats.lastError?.code,
     expectedDeliveries: expectedTotal, received, lost, duplicates: dup, completeSubscribers: complete,
     deliveriesPerSec: Math.round(received / (durationMs / 1000)),
     latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), p999: pct(0.999), max: +maxLat.toFixed(2) },
