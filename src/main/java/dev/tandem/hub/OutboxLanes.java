@@ -18,7 +18,7 @@ import java.util.Map;
  *   waiting frame has the position last given out. So the lanes hold the publish's own {@link Outgoing},
  *   shared by every subscriber, and no per-subscriber object per frame: with 200 subscribers keeping
  *   1,000 frames each, per-frame wrappers were 200,000 objects that every young collection copied
- *   (bench/PROFILING.md, "Fan-out: GC pauses").</li>
+ *   (bench/PROFILING.md, "Fan-out latency, session 9", item 3).</li>
  *   <li>Lossy: the latest frame per key, for at most {@value #MAX_LOSSY_KEYS} keys.</li>
  * </ul>
  */

@@ -15,15 +15,15 @@ import java.util.logging.Logger;
  *
  * <p>A publish starts up to one write chain per subscriber. Handing each one to a pool thread costs a
  * queue operation and a thread wake-up per subscriber: at 200 subscribers × 200 msg/s that hand-off was
- * a large share of the fan-out's CPU and latency (bench/PROFILING.md, "Fan-out hand-offs"). Inside
- * {@link #batched}, the chains started on the calling thread for sinks that never block are collected
- * and started together when the work is done: split evenly into at most {@code threads} chunks of at least
- * {@link #MIN_CHUNK}, the first started on the calling thread itself, the others as one pool task each.
- * Starting such a chain only starts an asynchronous send, so one thread serves many connections without
- * holding any of them up. A chain whose sink names a thread of its own to write from (Undertow's I/O
- * thread, where a send is written at once instead of queued for that thread) starts there, one task per such
- * thread and batch. A chain whose sink may block (an SSE stream written synchronously) always gets a pool
- * task of its own, so a slow reader holds up nobody else.
+ * a large share of the fan-out's CPU and latency (bench/PROFILING.md, "Fan-out latency, session 9",
+ * item 2). Inside {@link #batched}, the chains started on the calling thread for sinks that never block
+ * are collected and started together when the work is done: split evenly into at most {@code threads}
+ * chunks of at least {@link #MIN_CHUNK}, the first started on the calling thread itself, the others as
+ * one pool task each. Starting such a chain only starts an asynchronous send, so one thread serves many
+ * connections without holding any of them up. A chain whose sink names a thread of its own to write
+ * from (Undertow's I/O thread, where a send is written at once instead of queued for that thread)
+ * starts there, one task per such thread and batch. A chain whose sink may block (an SSE stream written
+ * synchronously) always gets a pool task of its own, so a slow reader holds up nobody else.
  */
 public final class WriterPool implements Executor {
     /** Fewer chains than this share one thread: a wake-up costs more than starting a few sends. */

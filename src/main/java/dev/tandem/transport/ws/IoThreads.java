@@ -12,9 +12,9 @@ import java.util.logging.Logger;
  * <p>Undertow writes a frame at once only when it is sent from the connection's own I/O thread; sent from
  * any other thread, the frame is queued (a lock on the channel's frame deque) and the I/O thread is woken
  * up to write it: one cross-thread hand-off and selector wake-up per frame. JFR of the fan-out (200
- * subscribers × 200 msg/s) put that queueing and waking on every send (bench/PROFILING.md, "WildFly: the
- * I/O thread"). Starting a connection's writes on its I/O thread makes every send a direct write, and
- * lets Tandem hand one task per I/O thread to the container instead of one per frame.
+ * subscribers × 200 msg/s) put that queueing and waking on every send (bench/PROFILING.md, "Fan-out
+ * latency, session 9", item 4). Starting a connection's writes on its I/O thread makes every send a
+ * direct write, and lets Tandem hand one task per I/O thread to the container instead of one per frame.
  *
  * <p>Reflection on container fields, like {@link UpgradeRelease}: UndertowSession.webSocketChannel →
  * {@code getIoThread()} (XNIO's {@code XnioIoThread}, an {@link Executor}). Elsewhere (Payara's Tyrus,

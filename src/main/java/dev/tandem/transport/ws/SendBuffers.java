@@ -13,19 +13,20 @@ import java.util.logging.Logger;
  * <p>Tyrus on Payara writes each WebSocket frame to the upgraded connection's servlet output stream and
  * flushes it. Grizzly's {@code OutputBuffer} copies any write no larger than its buffer size (8,192 bytes,
  * fixed by Catalina, which only ever raises it) into a freshly allocated buffer of that size, hands it to
- * the socket and forgets it. A 200-byte event to 200 subscribers at 200 msg/s thus allocated 330 MB/s:
- * a young collection every 0.7 s, 77 % of all allocation (JFR, bench/PROFILING.md, "Payara: 8 KB per
- * message"). Writes larger than the buffer size skip the copy (the frame's own bytes are written, or copied
- * at their own size). This lowers that size on the session's buffer to {@link #BUFFER_BYTES}, so frames
- * of that size or less still share one small buffer and everything larger is written as it is.
+ * the socket and forgets it. A 200-byte event to 200 subscribers at 200 msg/s thus allocated about
+ * 320 MB/s, 77 % of all allocation, and a young collection every 0.7 s (JFR, bench/PROFILING.md,
+ * "Fan-out latency, session 9", item 1). Writes larger than the buffer size skip that copy (the frame's
+ * own bytes are written, or copied at their own size). This lowers the size on the session's buffer to
+ * {@link #BUFFER_BYTES}: frames of that size or less still share one small buffer, larger ones are
+ * written as they are.
  *
- * <p>Reflection on container fields, like {@link UpgradeRelease}: the path is TyrusSession → async remote
- * → TyrusWebSocket → ProtocolHandler → TyrusServletWriter → upgrade handler (behind Tyrus's proxy) → WebConnection → Catalina
- * output stream → Catalina OutputBuffer → Grizzly OutputBuffer. Where any step is missing (Undertow, a
- * changed Payara) nothing changes and the log says {@code the container's}.
+ * <p>Reflection on container fields, like {@link UpgradeRelease}: the path is TyrusSession → async
+ * remote → TyrusWebSocket → ProtocolHandler → TyrusServletWriter → upgrade handler (behind Tyrus's
+ * proxy) → WebConnection → Catalina output stream → Catalina OutputBuffer → Grizzly OutputBuffer. Where
+ * any step is missing (Undertow, a changed Payara) nothing changes and the log names the missing step.
  */
 final class SendBuffers {
-    /** What Grizzly's buffer size becomes: small frames (pongs, acks) still get a buffer this big. */
+    /** What Grizzly's buffer size becomes: tiny frames (pongs, pings) still get a buffer this big. */
     static final int BUFFER_BYTES = 64;
     static final String GRIZZLY_OUTPUT_BUFFER = "org.glassfish.grizzly.http.io.OutputBuffer";
     /** Field names from the session to Grizzly's buffer; a name ending in {@code ?} is followed only where
