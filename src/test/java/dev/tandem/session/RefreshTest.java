@@ -47,6 +47,12 @@ class RefreshTest {
         throw new AssertionError("no reply to " + id + " in " + connection.frames);
     }
 
+    /** Subscribes {@code doc} in {@code mode} and checks that the subscription was acknowledged. */
+    private void subscribeDocument(ClientSession session, String doc, String mode) {
+        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"" + doc + "\",\"mode\":\"" + mode + "\"}");
+        assertEquals("ack", replyTo("s").getString("type"));
+    }
+
     private static String refresh(String id, String token) {
         return "{\"type\":\"refresh\",\"id\":\"" + id + "\",\"token\":\"" + token + "\"}";
     }
@@ -54,8 +60,7 @@ class RefreshTest {
     @Test
     void aTokenThatNoLongerGrantsTheRoomOfASubscribedDocumentIsRefusedAndTheOldOneStays() {
         ClientSession session = open(token(Role.COLLABORATOR, "r1", "r2"));
-        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r2/canvas\",\"mode\":\"json\"}");
-        assertEquals("ack", replyTo("s").getString("type"));
+        subscribeDocument(session, "r2/canvas", "json");
 
         session.receive(refresh("f", token(Role.COLLABORATOR, "r1")));
 
@@ -68,8 +73,7 @@ class RefreshTest {
     @Test
     void aReadOnlyTokenIsRefusedWhileADocumentIsSubscribedInSyncMode() {
         ClientSession session = open(token(Role.COLLABORATOR, "r1"));
-        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"sync\"}");
-        assertEquals("ack", replyTo("s").getString("type"));
+        subscribeDocument(session, "r1/canvas", "sync");
 
         session.receive(refresh("f", token(Role.VIEWER, "r1")));
 
@@ -80,8 +84,7 @@ class RefreshTest {
     @Test
     void aTokenThatGrantsEverySubscribedDocumentIsAccepted() {
         ClientSession session = open(token(Role.COLLABORATOR, "r1", "r2"));
-        session.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"json\"}");
-        assertEquals("ack", replyTo("s").getString("type"));
+        subscribeDocument(session, "r1/canvas", "json");
 
         session.receive(refresh("f", token(Role.VIEWER, "r1")));
 
