@@ -44,13 +44,15 @@ class RealtimeIT extends DeployedTest {
             assertEquals(202, sse.send(subscribe("s2", topic)));
             assertEquals("ack", sse.frames.awaitReply("s2").getString("type"));
             List<String> expected = new ArrayList<>();
+            // Text beyond ASCII (two-, three- and four-byte UTF-8) must arrive unchanged on both transports.
+            String wide = " é ✓ 日本 🙂";
             for (int i = 0; i < 10; i++) {
-                ws.send(publish("w" + i, topic, "ws-" + i));
-                expected.add("ws-" + i);
-                assertEquals(202, sse.send("[" + publish("a" + i, topic, "sse-" + i) + "]"));
-                expected.add("sse-" + i);
-                rest.publish(room, "chat", Rest.text("rest-" + i));
-                expected.add("rest-" + i);
+                ws.send(publish("w" + i, topic, "ws-" + i + wide));
+                expected.add("ws-" + i + wide);
+                assertEquals(202, sse.send("[" + publish("a" + i, topic, "sse-" + i + wide) + "]"));
+                expected.add("sse-" + i + wide);
+                rest.publish(room, "chat", Rest.text("rest-" + i + wide));
+                expected.add("rest-" + i + wide);
                 // Each publisher's own order is fixed; wait for its ack before the next round.
                 ws.frames.awaitReply("w" + i);
                 sse.frames.awaitReply("a" + i);

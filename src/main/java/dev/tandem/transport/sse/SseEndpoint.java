@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
 
 /**
  * SSE transport: {@code GET /api/realtime/sse} streams frames downstream, {@code POST
@@ -47,6 +48,16 @@ public class SseEndpoint {
         response.setHeader("X-Accel-Buffering", "no");
         new ConnectionHandler(runtime.sessions(), new SseConnection(sink, sse))
                 .open(token, lastEventId != null && !lastEventId.isBlank() ? lastEventId : resumeParam);
+        shrinkSendBuffer(response);
+    }
+
+    /** Jersey writes events to the response's servlet output stream; on Payara that stream's buffer is shrunk. */
+    private static void shrinkSendBuffer(HttpServletResponse response) {
+        try {
+            SseSendBuffers.shrink(response.getOutputStream());
+        } catch (IOException | IllegalStateException e) {
+            // The stream is closed already, or the JAX-RS runtime writes through a writer: nothing to shrink.
+        }
     }
 
     @POST

@@ -1,6 +1,6 @@
 package dev.tandem.transport.ws;
 
-import static dev.tandem.transport.ws.ContainerFields.get;
+import static dev.tandem.transport.container.ContainerFields.get;
 
 import java.util.concurrent.Executor;
 import java.util.logging.Level;

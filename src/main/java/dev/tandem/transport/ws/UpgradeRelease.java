@@ -1,7 +1,7 @@
 package dev.tandem.transport.ws;
 
-import static dev.tandem.transport.ws.ContainerFields.field;
-import static dev.tandem.transport.ws.ContainerFields.get;
+import static dev.tandem.transport.container.ContainerFields.field;
+import static dev.tandem.transport.container.ContainerFields.get;
 
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicReference;

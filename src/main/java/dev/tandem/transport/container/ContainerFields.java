@@ -1,17 +1,18 @@
-package dev.tandem.transport.ws;
+package dev.tandem.transport.container;
 
 import java.lang.reflect.Field;
 
 /**
- * Reads container objects' private fields for the WebSocket workarounds ({@link UpgradeRelease},
- * {@link SendBuffers}): every lookup may fail, and then answers null rather than throwing.
+ * Reads container objects' private fields for the transports' container workarounds (WebSocket:
+ * {@code UpgradeRelease}, {@code IoThreads}, {@code SendBuffers}; SSE: {@code SseSendBuffers}): every lookup
+ * may fail, and then answers null rather than throwing.
  */
-final class ContainerFields {
+public final class ContainerFields {
     private ContainerFields() {
     }
 
     /** The field {@code name} of {@code type} or a superclass, made accessible; null when missing or closed. */
-    static Field field(Class<?> type, String name) {
+    public static Field field(Class<?> type, String name) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Field field = c.getDeclaredField(name);
@@ -27,7 +28,7 @@ final class ContainerFields {
     }
 
     /** The value of {@code target}'s field {@code name}; null when the field is missing or closed. */
-    static Object get(Object target, String name) throws IllegalAccessException {
+    public static Object get(Object target, String name) throws IllegalAccessException {
         Field field = field(target.getClass(), name);
         return field == null ? null : field.get(target);
     }
