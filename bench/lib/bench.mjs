@@ -56,7 +56,7 @@ function record(entry) {
   save();
   const l = entry.result?.latencyMs;
   console.log(`[bench] ${entry.scenario} ${entry.system}@${entry.server} ${entry.label || ''}: ` +
-    (entry.error ? `ERROR ${entry.error}` : l ? `p50 ${l.p50} p99 ${l.p99} max ${l.max} ms, lost ${entry.result.lost}, dup ${entry.result.duplicates}, cpu ${entry.result.server.cpuPct}%, rss ${entry.result.server.rssPeakMb} MB`
+    (entry.error ? `ERROR ${entry.error}` : l ? `p50 ${l.p50} p99 ${l.p99} max ${l.max} ms, lost ${entry.result.lost}, dup ${entry.result.duplicates}, cpu ${entry.result.server.cpuPct}%, rss ${entry.result.server.rssPeakMb} MB${entry.result.stalls ? `, messages late >5 ms ${entry.result.stalls.over5ms}, >10 ms ${entry.result.stalls.over10ms}` : ''}`
       : JSON.stringify(entry.result).slice(0, 300)));
 }
 

@@ -76,6 +76,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
   const cpu0 = cpuTicks(server.pid); const t0 = now();
   let rssPeak = rssKb(server.pid);
   const sampler = setInterval(() => { try { rssPeak = Math.max(rssPeak, rssKb(server.pid)); } catch {} }, 500);
+  const publishStart = new Date().toISOString(); // wall clock, to line stalls up with a server's GC log
   const pubP = pub.call({ cmd: 'publish', rooms, ratePerRoom, durationMs, p: phase });
   const duringP = during ? during() : null;
   const published = await pubP;
@@ -110,6 +111,7 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
     for (const [k, v] of Object.entries(r.stats.errorFrames || {})) agg.errorFrames[k] = (agg.errorFrames[k] || 0) + v;
     for (const [k, v] of Object.entries(r.stats.closeCodes || {})) agg.closeCodes[k] = (agg.closeCodes[k] || 0) + v;
   }
+  const stalls = slowMessages(reps, ratePerRoom, publishStart);
   const sorted = new Map([...merged.entries()].sort((a, b) => a[0] - b[0]));
   let samples = 0; for (const c of sorted.values()) samples += c;
   const pct = (q) => { const v = percentile(sorted, bucketMs, samples, q); return v == null ? null : +v.toFixed(2); };
@@ -127,7 +129,24 @@ export async function measure(sess, { phase, ratePerRoom, durationMs, drainMs = 
     cdf,
     drainMs: Math.round(Math.max(0, lastRecv - pubEnd)),
     server: { cpuPct: +((cpu1 - cpu0) / elapsedS).toFixed(1), rssPeakMb: +(rssPeak / 1024).toFixed(1), rssEndMb: +(rssEnd / 1024).toFixed(1) },
-    client: agg, loadavgBefore: load0, loadavgAfter: loadavg(), during: duringR,
+    stalls, client: agg, loadavgBefore: load0, loadavgAfter: loadavg(), during: duringR,
+  };
+}
+
+/**
+ * Messages whose slowest delivery (to any subscriber, in any room) took over 5 and 10 ms, and the ten
+ * slowest with when they were published (seconds after publishStart): the tail of a fan-out is a few
+ * messages that everybody got late, or many that a few got late; this tells which, and when.
+ */
+function slowMessages(reps, ratePerRoom, publishStart) {
+  const worst = [];
+  for (const r of reps) (r.worstByN || []).forEach((ms, n) => { if (!(worst[n] >= ms)) worst[n] = ms; });
+  const timed = worst.map((ms, n) => ({ atS: +(n / ratePerRoom).toFixed(3), ms })).filter((m) => m.ms > 0);
+  return {
+    publishStart,
+    over5ms: timed.filter((m) => m.ms > 5).length,
+    over10ms: timed.filter((m) => m.ms > 10).length,
+    slowest: timed.sort((a, b) => b.ms - a.ms).slice(0, 10),
   };
 }
 

@@ -19,6 +19,7 @@ let subs = [];
 let phase = null;        // only payloads with p === phase are counted
 let maxN = 0;            // messages expected per room in the counted phase
 let hist = new Int32Array(BUCKETS);
+let worstByN = new Float32Array(0); // per message index (all rooms): the slowest delivery seen here, ms
 let stats = freshStats();
 
 function freshStats() {
@@ -36,6 +37,7 @@ function record(sub, data) {
   hist[b]++;
   if (lat > stats.maxLat) stats.maxLat = lat;
   const n = data.n;
+  if (n < worstByN.length && lat > worstByN[n]) worstByN[n] = lat;
   if (!sub.seen || n >= sub.seen.length) { stats.other++; return; }
   if (sub.seen[n]) stats.dup++; else { sub.seen[n] = 1; stats.received++; }
   sub.lastRecv = now();
@@ -345,7 +347,7 @@ process.on('message', async (m) => {
       }
       case 'arm': {
         phase = m.phase; maxN = m.maxN;
-        hist = new Int32Array(BUCKETS); stats = freshStats();
+        hist = new Int32Array(BUCKETS); stats = freshStats(); worstByN = new Float32Array(maxN);
         for (const s of subs) { s.seen = new Uint8Array(maxN); s.lastRecv = 0; }
         send({ ev: 'arm' });
         break;
@@ -363,7 +365,8 @@ process.on('message', async (m) => {
         const sparse = [];
         for (let b = 0; b < BUCKETS; b++) if (hist[b]) sparse.push(b, hist[b]);
         let lastRecv = 0; for (const s of subs) if (s.lastRecv > lastRecv) lastRecv = s.lastRecv;
-        send({ ev: 'report', stats, lost, complete, subs: subs.length, hist: sparse, bucketMs: BUCKET_MS, lastRecv });
+        send({ ev: 'report', stats, lost, complete, subs: subs.length, hist: sparse, bucketMs: BUCKET_MS, lastRecv,
+          worstByN: Array.from(worstByN, (v) => +v.toFixed(2)) });
         break;
       }
       case 'progress': {

@@ -37,7 +37,7 @@ public class RealtimeEndpoint {
         UpgradeRelease.release(session);
         SendBuffers.shrink(session);
         if (session.getUserProperties().get(OriginCheck.REJECTED_ORIGIN) != null) {
-            new WsConnection(session, idleTimers::later, null).close(ErrorCode.FORBIDDEN, "origin not allowed");
+            new WsConnection(session, idleTimers::later, null, null).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;
         }
         // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
@@ -45,7 +45,7 @@ public class RealtimeEndpoint {
         int limit = runtime.config().maxFrameBytes();
         session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
-                new WsConnection(session, idleTimers::later, IoThreads.of(session)));
+                new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
         session.getUserProperties().put(HANDLER, handler);
         String token = first(session.getRequestParameterMap().get("token"));
         if (token != null) {

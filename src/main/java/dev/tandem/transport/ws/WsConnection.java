@@ -6,6 +6,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -28,28 +29,34 @@ final class WsConnection implements Connection {
     private final Session session;
     /** Fetched once: Tyrus re-checks the session state (copying an enum array) on every call. */
     private final RemoteEndpoint.Async remote;
+    /** Where sends of ready frames go ({@link RawFrames}, Payara), or null: {@code sendText}. */
+    private final RawFrames.Sender rawFrames;
     private final BiConsumer<Runnable, Long> later;
     private final Executor writeThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads);
-     * {@code writeThread} is where sends go out at once ({@link IoThreads}), or null.
+     * {@code writeThread} is where sends go out at once ({@link IoThreads}), or null; {@code rawFrames}
+     * sends frames framed by Tandem ({@link RawFrames}), or null to send text with {@code sendText}.
      */
-    WsConnection(Session session, BiConsumer<Runnable, Long> later, Executor writeThread) {
+    WsConnection(Session session, BiConsumer<Runnable, Long> later, Executor writeThread, RawFrames.Sender rawFrames) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.later = later;
         this.writeThread = writeThread;
+        this.rawFrames = rawFrames;
     }
 
     @Override
     public CompletionStage<?> write(String text, long position) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         if (!session.isOpen()) {
-            done.completeExceptionally(new IOException("websocket closed"));
-            return done;
+            return CompletableFuture.failedFuture(new IOException("websocket closed"));
         }
+        if (rawFrames != null) {
+            return rawFrames.send(ByteBuffer.wrap(TextFrames.framed(text)));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
         // Tyrus (Payara) reschedules its idle timer on every send through the managed executor, whose
         // context capture scans META-INF/services of the thread's context class loader: with the WAR's
         // loader that scan dominated fan-out CPU (bench/PROFILING.md). IdleTimers normally takes the timer
