@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 final class TextFrames {
     /** FIN + opcode 1 (text). */
     private static final int FIN_TEXT = 0x81;
+    /** Longer texts (document snapshots, say) are framed afresh each time, so no thread keeps one alive. */
+    static final int MAX_REMEMBERED_CHARS = 16 * 1024;
     private static final ThreadLocal<LastFramed> LAST = ThreadLocal.withInitial(LastFramed::new);
 
     /** The last text framed on a thread, by identity, and its frame. */
@@ -26,9 +28,13 @@ final class TextFrames {
 
     /**
      * The frame for {@code text}: the one framed last on this thread when {@code text} is the same
-     * instance, else a new one. The array is shared: callers only read it.
+     * instance (and at most {@link #MAX_REMEMBERED_CHARS} long), else a new one. The array is shared:
+     * callers only read it.
      */
     static byte[] framed(String text) {
+        if (text.length() > MAX_REMEMBERED_CHARS) {
+            return frame(text);
+        }
         LastFramed last = LAST.get();
         if (last.text != text) {
             last.frame = frame(text);

@@ -81,4 +81,14 @@ class TextFramesTest {
         assertArrayEquals(second, third);
         assertArrayEquals(expectedFrame(text), TextFrames.framed(text));
     }
+
+    @Test
+    void longTextsAreNotRememberedByTheThread() {
+        String snapshot = ofUtf8Length(TextFrames.MAX_REMEMBERED_CHARS + 1);
+        byte[] first = TextFrames.framed(snapshot);
+        assertNotSame(first, TextFrames.framed(snapshot), "framed afresh: no thread holds a large frame");
+        assertArrayEquals(expectedFrame(snapshot), first);
+        String limit = ofUtf8Length(TextFrames.MAX_REMEMBERED_CHARS);
+        assertSame(TextFrames.framed(limit), TextFrames.framed(limit));
+    }
 }
