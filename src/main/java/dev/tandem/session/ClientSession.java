@@ -36,7 +36,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private final Outbox outbox;
     private final SessionDocuments documents;
     /** Topic → the position of the last event queued to this session (null until the first). */
-    private final Map<String, Frames.Position> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, TopicCursor> subscriptions = new ConcurrentHashMap<>();
     private final Object attachLock = new Object();
     private final RateLimiter publishRate;
     private volatile boolean expiryWarned;
@@ -153,7 +153,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
                     "at most " + registry.settings().maxSubscriptions() + " subscriptions per connection");
         }
-        subscriptions.putIfAbsent(topic.toString(), Frames.Position.UNKNOWN);
+        subscriptions.computeIfAbsent(topic.toString(), t -> new TopicCursor());
         hub.subscribe(topic, this, request.since(), request.id());
     }
 
@@ -258,7 +258,10 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     public void deliver(Outgoing frame) {
         long position = outbox.offer(frame);
         if (position > 0 && frame.topic() != null) {
-            subscriptions.computeIfPresent(frame.topic(), (t, old) -> new Frames.Position(frame.epoch(), frame.seq()));
+            TopicCursor cursor = subscriptions.get(frame.topic());
+            if (cursor != null) {
+                cursor.queued(frame);
+            }
         }
     }
 
@@ -317,9 +320,9 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     }
 
     private void resubscribeAll(Map<String, Frames.Position> standing, boolean clientPositionUnknown) {
-        subscriptions.forEach((topic, position) -> {
+        subscriptions.forEach((topic, cursor) -> {
             Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN
-                    : standing.getOrDefault(topic, position);
+                    : standing.getOrDefault(topic, cursor.position());
             hub.subscribe(TopicName.parse(topic), this, since, null);
         });
     }
