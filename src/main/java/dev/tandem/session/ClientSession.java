@@ -18,13 +18,13 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client's session: identity, subscriptions with their positions, and the outbox. It outlives a
- * dropped connection for the configured TTL, so the client resumes where it stopped.
+ * One client's session: identity, topics ({@link SessionTopics}), documents ({@link SessionDocuments})
+ * and the outbox. It outlives a dropped connection for the configured TTL, so the client resumes where
+ * it stopped.
  */
 public final class ClientSession implements Subscriber, Outbox.Listener {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
@@ -35,8 +35,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     private final FrameCodec codec;
     private final Outbox outbox;
     private final SessionDocuments documents;
-    /** Topic → the position of the last event queued to this session (null until the first). */
-    private final Map<String, TopicCursor> subscriptions = new ConcurrentHashMap<>();
+    private final SessionTopics topics;
     private final Object attachLock = new Object();
     private final RateLimiter publishRate;
     private volatile boolean expiryWarned;
@@ -55,6 +54,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
                 settings.writer(), this);
         this.documents = new SessionDocuments(this, docs);
+        this.topics = new SessionTopics(this, hub);
         this.publishRate = new RateLimiter(settings.security().publishRatePerSecond(), settings.security().publishBurst());
     }
 
@@ -149,18 +149,12 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         if (!principal.canSubscribe(topic.room(), topic.channel())) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant subscribing to " + topic);
         }
-        if (!subscriptions.containsKey(topic.toString()) && subscriptions.size() >= registry.settings().maxSubscriptions()) {
-            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
-                    "at most " + registry.settings().maxSubscriptions() + " subscriptions per connection");
-        }
-        subscriptions.computeIfAbsent(topic.toString(), t -> new TopicCursor());
-        hub.subscribe(topic, this, request.since(), request.id());
+        topics.subscribe(topic, request.since(), request.id(), registry.settings().maxSubscriptions());
     }
 
     private void unsubscribe(Frames.Unsubscribe request) {
         TopicName topic = TopicName.parse(request.topic());
-        hub.unsubscribe(topic, id);
-        subscriptions.remove(topic.toString());
+        topics.unsubscribe(topic);
         reply(Frames.Ack.of(request.id()));
     }
 
@@ -198,12 +192,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
      * subscribed to (a refresh or a resume must not widen what a token allows).
      */
     void requireGrantedBy(Principal next) {
-        for (String subscribed : subscriptions.keySet()) {
-            TopicName topic = TopicName.parse(subscribed);
-            if (!next.canSubscribe(topic.room(), topic.channel())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token does not grant subscribed topic " + topic);
-            }
-        }
+        topics.requireGrantedBy(next);
         documents.requireGrantedBy(next);
     }
 
@@ -258,10 +247,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     public void deliver(Outgoing frame) {
         long position = outbox.offer(frame);
         if (position > 0 && frame.topic() != null) {
-            TopicCursor cursor = subscriptions.get(frame.topic());
-            if (cursor != null) {
-                cursor.queued(frame);
-            }
+            topics.queued(frame);
         }
     }
 
@@ -296,7 +282,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             if (!exact) {
                 outbox.discardQueued();
                 outbox.clearOverflow();
-                resubscribeAll(Map.of(), true);
+                topics.resubscribeAll(Map.of(), true);
                 documents.reattachAll();
             } else if (overflowed) {
                 // Frames were dropped after the overflow: drop the queue too and let history replay
@@ -304,12 +290,12 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
                 Map<String, Frames.Position> standing = outbox.positionsBeforeQueued();
                 outbox.discardQueued();
                 outbox.clearOverflow();
-                resubscribeAll(standing, false);
+                topics.resubscribeAll(standing, false);
                 documents.reattachAll();
             } else if (leftTopics) {
                 // Everything queued before the connection was lost is still in the outbox; history
                 // replays each topic after the last event queued.
-                resubscribeAll(Map.of(), false);
+                topics.resubscribeAll(Map.of(), false);
             }
             leftTopics = false;
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
@@ -317,14 +303,6 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         if (previous != null && previous != newConnection) {
             previous.close(ErrorCode.REPLACED, "session resumed on another connection");
         }
-    }
-
-    private void resubscribeAll(Map<String, Frames.Position> standing, boolean clientPositionUnknown) {
-        subscriptions.forEach((topic, cursor) -> {
-            Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN
-                    : standing.getOrDefault(topic, cursor.position());
-            hub.subscribe(TopicName.parse(topic), this, since, null);
-        });
     }
 
     /**
@@ -341,7 +319,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             connection = null;
             outbox.detach(closed);
             // Under attachLock (lock order attachLock -> topic, as in resume): a resume cannot interleave.
-            subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            topics.leaveAll();
             leftTopics = true;
         }
         registry.detached(this);
@@ -351,7 +329,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     public void onOverflow() {
         // Called under a topic lock: leave the hub from another thread to keep lock order simple.
         registry.settings().writer().execute(() -> {
-            subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+            topics.leaveAll();
             documents.suspendAll();
             LOG.fine(() -> "session " + id + " is a slow consumer; closing its connection");
             sayGoodbye(ErrorCode.SLOW_CONSUMER, "outbox overflow: the client reads too slowly", true);
@@ -369,7 +347,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     /** Ends the session for good: leaves every topic and closes the connection. */
     void end(ErrorCode code, String message) {
-        subscriptions.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), id));
+        topics.leaveAll();
         documents.detachAll();
         sayGoodbye(code, message, code == ErrorCode.SHUTDOWN);
     }
@@ -401,6 +379,6 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     }
 
     public int subscriptionCount() {
-        return subscriptions.size();
+        return topics.count();
     }
 }
