@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,10 +36,29 @@ public final class JsModules {
         }
     }
 
+    /**
+     * Runs {@code npm ci} with none of the test JVM's own stdio: under Surefire, stdin and stdout are the
+     * forked JVM's channel to Maven, and Node switches pipes it inherits to non-blocking mode, which broke
+     * that channel in a CI run ({@code [SUREFIRE] std/in stream corrupted: Resource temporarily
+     * unavailable}, the build failed with every test passed). npm's output is shown only when it fails.
+     */
     private static void npmCi() throws Exception {
-        Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR).inheritIO().start();
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("npm ci failed in " + DIR.getAbsolutePath());
+        Path log = Files.createTempFile("tandem-npm-ci", ".log");
+        try {
+            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            boolean finished = p.waitFor(300, TimeUnit.SECONDS);
+            if (!finished) {
+                p.destroyForcibly();
+            }
+            if (!finished || p.exitValue() != 0) {
+                throw new IllegalStateException("npm ci failed in " + DIR.getAbsolutePath() + ":\n" + Files.readString(log));
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -1,38 +1,16 @@
 package dev.tandem.transport.sse;
 
+import static dev.tandem.transport.container.GrizzlyLookalikes.OUTPUT_BUFFER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.tandem.transport.container.GrizzlyLookalikes.CatalinaOutputBuffer;
+import dev.tandem.transport.container.GrizzlyLookalikes.GrizzlyOutputBuffer;
+import dev.tandem.transport.container.GrizzlyLookalikes.ServerOutputBuffer;
 import java.io.OutputStream;
 import org.junit.jupiter.api.Test;
 
 class SseSendBuffersTest {
-    private static final String OUTPUT_BUFFER = GrizzlyOutputBuffer.class.getName();
-
-    /** Shaped like Grizzly's http.io.OutputBuffer and Payara's subclass of it. */
-    static class GrizzlyOutputBuffer {
-        private int bufferSize;
-
-        GrizzlyOutputBuffer(int bufferSize) {
-            this.bufferSize = bufferSize;
-        }
-    }
-
-    static final class ServerOutputBuffer extends GrizzlyOutputBuffer {
-        ServerOutputBuffer(int bufferSize) {
-            super(bufferSize);
-        }
-    }
-
-    /** Catalina's OutputBuffer. */
-    static final class CatalinaOutputBuffer {
-        final GrizzlyOutputBuffer grizzlyOutputBuffer;
-
-        CatalinaOutputBuffer(GrizzlyOutputBuffer grizzly) {
-            this.grizzlyOutputBuffer = grizzly;
-        }
-    }
-
     /** Catalina's CoyoteOutputStream: what Payara's HttpServletResponse.getOutputStream() returns. */
     static final class CoyoteOutputStream extends OutputStream {
         final CatalinaOutputBuffer ob;
@@ -61,15 +39,15 @@ class SseSendBuffersTest {
     void lowersTheStreamsGrizzlyBufferToTheEventSize() {
         GrizzlyOutputBuffer grizzly = new ServerOutputBuffer(8192);
         assertNull(SseSendBuffers.shrink(new CoyoteOutputStream(new CatalinaOutputBuffer(grizzly)), OUTPUT_BUFFER));
-        assertEquals(SseSendBuffers.BUFFER_BYTES, grizzly.bufferSize);
-        assertEquals(1024, grizzly.bufferSize, "room for a typical event in one write");
+        assertEquals(SseSendBuffers.BUFFER_BYTES, grizzly.bufferSize());
+        assertEquals(1024, grizzly.bufferSize(), "room for a typical event in one write");
     }
 
     @Test
     void neverRaisesASmallerBufferSize() {
         GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(512);
         assertNull(SseSendBuffers.shrink(new CoyoteOutputStream(new CatalinaOutputBuffer(grizzly)), OUTPUT_BUFFER));
-        assertEquals(512, grizzly.bufferSize);
+        assertEquals(512, grizzly.bufferSize());
     }
 
     @Test
@@ -79,7 +57,7 @@ class SseSendBuffersTest {
         GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(8192);
         assertEquals("not Grizzly's buffer: " + OUTPUT_BUFFER,
                 SseSendBuffers.shrink(new CoyoteOutputStream(new CatalinaOutputBuffer(grizzly)), "org.example.OtherBuffer"));
-        assertEquals(8192, grizzly.bufferSize);
+        assertEquals(8192, grizzly.bufferSize());
         assertEquals("no grizzlyOutputBuffer in " + CatalinaOutputBuffer.class.getName(),
                 SseSendBuffers.shrink(new CoyoteOutputStream(new CatalinaOutputBuffer(null)), OUTPUT_BUFFER));
     }

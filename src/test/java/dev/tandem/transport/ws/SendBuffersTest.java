@@ -1,38 +1,16 @@
 package dev.tandem.transport.ws;
 
+import static dev.tandem.transport.container.GrizzlyLookalikes.OUTPUT_BUFFER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.tandem.transport.container.GrizzlyLookalikes.CatalinaOutputBuffer;
+import dev.tandem.transport.container.GrizzlyLookalikes.GrizzlyOutputBuffer;
+import dev.tandem.transport.container.GrizzlyLookalikes.ServerOutputBuffer;
 import org.junit.jupiter.api.Test;
 
 class SendBuffersTest {
-    private static final String OUTPUT_BUFFER = GrizzlyOutputBuffer.class.getName();
-
-    /** Shaped like Grizzly's http.io.OutputBuffer: the size that decides whether a write is copied. */
-    static class GrizzlyOutputBuffer {
-        private int bufferSize;
-
-        GrizzlyOutputBuffer(int bufferSize) {
-            this.bufferSize = bufferSize;
-        }
-    }
-
-    /** Payara's actual class, Grizzly's http-server subclass. */
-    static final class ServerOutputBuffer extends GrizzlyOutputBuffer {
-        ServerOutputBuffer(int bufferSize) {
-            super(bufferSize);
-        }
-    }
-
-    /** Catalina's OutputBuffer and CoyoteOutputStream (whose field is inherited, as in Payara). */
-    static final class CatalinaOutputBuffer {
-        final GrizzlyOutputBuffer grizzlyOutputBuffer;
-
-        CatalinaOutputBuffer(GrizzlyOutputBuffer grizzly) {
-            this.grizzlyOutputBuffer = grizzly;
-        }
-    }
-
+    /** Catalina's CoyoteOutputStream, whose field is inherited, as in Payara. */
     static class CoyoteStreamBase {
         protected CatalinaOutputBuffer ob;
     }
@@ -95,7 +73,7 @@ class SendBuffersTest {
     void lowersGrizzlysBufferSizeSoLargerFramesAreNotCopiedIntoAFreshBuffer() {
         GrizzlyOutputBuffer grizzly = new ServerOutputBuffer(8192);
         assertNull(SendBuffers.shrink(payaraShapedSession(grizzly), OUTPUT_BUFFER));
-        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize);
+        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize());
     }
 
     @Test
@@ -108,14 +86,14 @@ class SendBuffersTest {
         Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
                 new Link("writer", new Link("tyrusHttpUpgradeHandler", new UpgradeHandlerProxy(real))))));
         assertNull(SendBuffers.shrink(session, OUTPUT_BUFFER));
-        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize);
+        assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize());
     }
 
     @Test
     void neverRaisesASmallerBufferSize() {
         GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(16);
         assertNull(SendBuffers.shrink(payaraShapedSession(grizzly), OUTPUT_BUFFER));
-        assertEquals(16, grizzly.bufferSize);
+        assertEquals(16, grizzly.bufferSize());
     }
 
     @Test
@@ -125,7 +103,7 @@ class SendBuffersTest {
         GrizzlyOutputBuffer grizzly = new GrizzlyOutputBuffer(8192);
         assertEquals("not Grizzly's buffer: " + OUTPUT_BUFFER,
                 SendBuffers.shrink(payaraShapedSession(grizzly), "org.example.OtherBuffer"));
-        assertEquals(8192, grizzly.bufferSize);
+        assertEquals(8192, grizzly.bufferSize());
         CoyoteOutputStream unconnected = new CoyoteOutputStream();
         Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
                 new Link("writer", new Link("tyrusHttpUpgradeHandler", new Link("wc", new WebConnection(unconnected)))))));
