@@ -47,6 +47,7 @@ function fanoutSummary(res) {
       closes: rr.reduce((a, r) => a + r.client.closes, 0), closeCodes: rr.map((r) => r.client.closeCodes).filter((c) => c && Object.keys(c).length),
       cpu: median(rr.map((r) => r.server.cpuPct)), rss: Math.max(...rr.map((r) => r.server.rssPeakMb)),
       load: median(rr.map((r) => r.loadavgBefore[0])), cdf: rr[0].cdf, rr,
+      late: rr.every((r) => r.stalls) ? rr.map((r) => r.stalls.over5ms).join(' / ') : null,
     });
   }
   return rows;
@@ -68,14 +69,14 @@ function buildRun(dir, headline) {
   if (fan.length) {
     out.push('### Fan-out (one topic, N subscribers, R msg/s)', '');
     const any = fan.find((f) => f.rr)?.rr[0];
-    if (any) out.push(`${any.subscribers} subscribers, ${any.ratePerRoom} msg/s for ${any.durationMs / 1000} s per repetition = ${any.expectedDeliveries} deliveries per repetition; latency = receive − send stamp (same monotonic clock). p50/p99 are medians over repetitions; "p99 spread" is min–max over repetitions; lost/dup summed over all repetitions.`, '');
-    out.push('| system | reps | p50 ms | p99 ms | p99 spread | max ms | lost | dup | server CPU % | server RSS peak MB | load avg (1 min) | notes |');
-    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    if (any) out.push(`${any.subscribers} subscribers, ${any.ratePerRoom} msg/s for ${any.durationMs / 1000} s per repetition = ${any.expectedDeliveries} deliveries per repetition; latency = receive − send stamp (same monotonic clock). p50/p99 are medians over repetitions; "p99 spread" is min–max over repetitions; lost/dup summed over all repetitions; "late" is, per repetition, the number of messages whose slowest delivery took over 5 ms (of ${any.published} published; 1 % of the deliveries is ${any.published / 100} messages' worth).`, '');
+    out.push('| system | reps | p50 ms | p99 ms | p99 spread | max ms | late > 5 ms | lost | dup | server CPU % | server RSS peak MB | load avg (1 min) | notes |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const f of fan) {
-      if (f.error) { out.push(`| ${f.k} | 0 | – | – | – | – | – | – | – | – | – | ERROR: ${f.error.replace(/\|/g, '/')} |`); continue; }
+      if (f.error) { out.push(`| ${f.k} | 0 | – | – | – | – | – | – | – | – | – | – | ERROR: ${f.error.replace(/\|/g, '/')} |`); continue; }
       const empty = f.rr.filter((r) => r.received === 0).length;
       const notes = (empty ? `${empty} repetition(s) delivered nothing (percentiles over the others); ` : '') + (f.closeCodes.length ? `connections closed by server: ${JSON.stringify(Object.assign({}, ...f.closeCodes)).replace(/\|/g, '/')} (client auto-resumed)` : '');
-      out.push(`| ${f.k} | ${f.reps} | ${lat(f.p50)} | ${lat(f.p99)} | ${lat(f.p99min, 1)}–${lat(f.p99max, 1)} | ${fmt(f.max)} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
+      out.push(`| ${f.k} | ${f.reps} | ${lat(f.p50)} | ${lat(f.p99)} | ${lat(f.p99min, 1)}–${lat(f.p99max, 1)} | ${fmt(f.max)} | ${f.late ?? '–'} | ${f.lost} of ${f.expected} | ${f.dup} | ${fmt(f.cpu)} | ${fmt(f.rss)} | ${fmt(f.load)} | ${notes} |`);
     }
     out.push('');
     const relay = fan.find((f) => f.k === 'ws-relay@ws-relay' && !f.error);
