@@ -1,12 +1,9 @@
 package dev.tandem.docs;
 
-import dev.tandem.store.DocumentStore;
-import dev.tandem.store.StoredDocument;
 import jakarta.json.JsonArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
@@ -18,8 +15,9 @@ import org.automerge.Transaction;
  * One document's owner: its {@link Mailbox} plus the Automerge objects behind it (the
  * {@link Document}, each sync peer's {@link SyncState}, the batch's {@link PatchLog}), which are
  * touched only by the task the mailbox is running. Loads the document on first use, applies
- * changes, flushes outputs at the end of every batch (with per-peer flow control), persists, and
- * frees everything on eviction or shutdown, keeping {@link NativeCounts} in step.
+ * changes, flushes outputs at the end of every batch (with per-peer flow control), persists (through
+ * {@link DocumentPersistence}), and frees everything on eviction or shutdown, keeping
+ * {@link NativeCounts} in step.
  *
  * <p>Only the volatile bookkeeping the host's sweeper reads ({@link #isLoaded()},
  * {@link #peerCount()}, {@link #lastUsed()}) may be read from other threads.
@@ -30,7 +28,7 @@ final class DocumentOwner {
     final DocId id;
     final String key;
     private final DocumentHost host;
-    private final DocumentStore store;
+    private final DocumentPersistence persistence;
     private final DocumentHostConfig config;
     private final NativeCounts counts;
     private final Mailbox mailbox;
@@ -43,9 +41,6 @@ final class DocumentOwner {
     private boolean logTainted;
     private ChangeHash[] patchHeads;
     private ChangeHash[] flushedHeads;
-    private ChangeHash[] persistedHeads;
-    private long lastSeq;
-    private int sinceSnapshot;
     private byte[] cachedSave;
     private ChangeHash[] cachedSaveHeads;
     private int jsonPeers;
@@ -57,9 +52,9 @@ final class DocumentOwner {
         this.id = id;
         this.key = id.toString();
         this.host = host;
-        this.store = host.store();
         this.config = host.config();
         this.counts = host.nativeCounts();
+        this.persistence = new DocumentPersistence(host.store(), id, config.compactEvery(), counts);
         this.mailbox = new Mailbox(key, host.executor(), config.maxBatch(), host::isClosed, host::addBusyNanos,
                 this::flush, () -> host.forget(this));
     }
@@ -107,31 +102,7 @@ final class DocumentOwner {
         if (mailbox.isRetired()) {
             throw new DocException(DocException.UNAVAILABLE, "document closed: " + key);
         }
-        Optional<StoredDocument> stored = store.load(key);
-        Document d;
-        if (stored.isPresent()) {
-            StoredDocument sd = stored.get();
-            d = sd.snapshot() != null ? Document.load(sd.snapshot()) : new Document();
-            counts.documents.incrementAndGet();
-            try {
-                for (byte[] c : sd.changes()) {
-                    d.applyEncodedChanges(c);
-                }
-            } catch (RuntimeException e) {
-                d.free();
-                counts.documents.decrementAndGet();
-                throw new DocException(DocException.INTERNAL, "stored document is corrupt: " + key, e);
-            }
-            lastSeq = sd.lastSeq();
-            sinceSnapshot = sd.changes().size();
-            persistedHeads = d.getHeads();
-        } else {
-            d = Schemas.create(id.kind());
-            counts.documents.incrementAndGet();
-            lastSeq = 0;
-            sinceSnapshot = 0;
-            persistedHeads = new ChangeHash[0];
-        }
+        Document d = persistence.load();
         doc = d;
         flushedHeads = d.getHeads();
         patchHeads = flushedHeads;
@@ -295,7 +266,7 @@ final class DocumentOwner {
             }
             ChangeHash[] heads = doc.getHeads();
             boolean changed = !Heads.same(heads, flushedHeads);
-            if (!Heads.same(heads, persistedHeads)) {
+            if (!persistence.hasPersisted(heads)) {
                 persist(heads);
             }
             if (changed && jsonPeers > 0) {
@@ -348,16 +319,7 @@ final class DocumentOwner {
 
     private void persist(ChangeHash[] heads) {
         try {
-            byte[] changes = doc.encodeChangesSince(persistedHeads);
-            long seq = lastSeq + 1;
-            store.appendChanges(key, seq, changes);
-            lastSeq = seq;
-            persistedHeads = heads;
-            if (++sinceSnapshot >= config.compactEvery()) {
-                byte[] snap = snapshot(heads);
-                store.saveSnapshot(key, snap, Heads.hex(heads), lastSeq);
-                sinceSnapshot = 0;
-            }
+            persistence.append(doc, heads, () -> snapshot(heads));
         } catch (RuntimeException e) {
             host.persistFailed();
             LOG.log(System.Logger.Level.ERROR, "could not persist " + key + " (will retry)", e);
@@ -373,7 +335,7 @@ final class DocumentOwner {
             return;
         }
         flush();
-        if (!Heads.same(doc.getHeads(), persistedHeads)) {
+        if (!persistence.hasPersisted(doc.getHeads())) {
             return; // store is failing: keep it in memory
         }
         unload();
