@@ -1,7 +1,6 @@
 package dev.tandem.transport.container;
 
 import static dev.tandem.transport.container.ContainerFields.field;
-import static dev.tandem.transport.container.ContainerFields.get;
 
 import java.lang.reflect.Field;
 import java.util.List;
@@ -44,18 +43,11 @@ public final class GrizzlyOutputBuffers {
     public static String shrink(Object start, List<String> path, int bytes, String outputBufferClass) {
         Object target = start;
         try {
-            for (String step : path) {
-                boolean optional = step.endsWith("?");
-                String name = optional ? step.substring(0, step.length() - 1) : step;
-                Object next = get(target, name);
-                if (next == null && optional) {
-                    continue;
-                }
-                if (next == null) {
-                    return "no " + name + " in " + target.getClass().getName();
-                }
-                target = next;
+            ContainerFields.Reached reached = ContainerFields.follow(start, path);
+            if (reached.target() == null) {
+                return reached.missing();
             }
+            target = reached.target();
             if (!isA(target.getClass(), outputBufferClass)) {
                 return "not Grizzly's buffer: " + target.getClass().getName();
             }

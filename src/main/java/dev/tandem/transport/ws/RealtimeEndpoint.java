@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/api/realtime", configurator = OriginCheck.class)
 public class RealtimeEndpoint {
     private static final Logger LOG = Logger.getLogger(RealtimeEndpoint.class.getName());
-    private static final String HANDLER = ConnectionHandler.class.getName();
+    private static final String BINDING = Binding.class.getName();
 
     @Inject
     TandemRuntime runtime;
@@ -46,7 +46,7 @@ public class RealtimeEndpoint {
         session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
                 new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
-        session.getUserProperties().put(HANDLER, handler);
+        session.getUserProperties().put(BINDING, new Binding(handler));
         String token = first(session.getRequestParameterMap().get("token"));
         if (token != null) {
             handler.open(token, null);
@@ -55,17 +55,22 @@ public class RealtimeEndpoint {
 
     @OnMessage
     public void message(Session session, String text) {
-        ConnectionHandler handler = handler(session);
-        if (handler != null) {
-            handler.onText(text);
+        Binding binding = binding(session);
+        if (binding == null) {
+            return;
         }
+        if (!binding.framed) {
+            binding.framed = true;
+            GrizzlyUpgradeRelease.release(session);
+        }
+        binding.handler.onText(text);
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        ConnectionHandler handler = handler(session);
-        if (handler != null) {
-            handler.onClosed();
+        Binding binding = binding(session);
+        if (binding != null) {
+            binding.handler.onClosed();
         }
     }
 
@@ -74,8 +79,19 @@ public class RealtimeEndpoint {
         LOG.log(Level.FINE, "websocket " + session.getId() + " failed", error);
     }
 
-    private static ConnectionHandler handler(Session session) {
-        return (ConnectionHandler) session.getUserProperties().get(HANDLER);
+    private static Binding binding(Session session) {
+        return (Binding) session.getUserProperties().get(BINDING);
+    }
+
+    /** What the endpoint keeps per session: the session layer's handler, and whether a frame has come. */
+    private static final class Binding {
+        final ConnectionHandler handler;
+        /** Set on the first frame, when the container's handshake state is released. */
+        volatile boolean framed;
+
+        Binding(ConnectionHandler handler) {
+            this.handler = handler;
+        }
     }
 
     private static String first(List<String> values) {
