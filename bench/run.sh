@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark suite:
-#   bench/run.sh [scenario...]        scenarios: idle fanout capacity storm rooms documents (default: all)
+#   bench/run.sh [scenario...]        scenarios: interleaved idle fanout capacity storm rooms documents (default: all)
 # Installs deps (npm ci, gnuplot via apt if missing), builds the WAR, fetches Payara Micro and
 # WildFly through Maven, then runs every server in turn on 127.0.0.1 with the same load tool and
 # writes bench/results/<run>/*.json and bench/RESULTS.md (+ PNG charts).

@@ -1,7 +1,9 @@
 // Orchestrator: for each server in turn, start it, run the chosen scenarios against every system it
 // serves, stop it. Writes results/<run>/results.json (everything) and one JSON per measurement.
 //
-// usage: node lib/bench.mjs [scenario...]   scenarios: idle fanout capacity storm rooms documents (default: all)
+// usage: node lib/bench.mjs [scenario...]   scenarios: interleaved idle fanout capacity storm rooms documents (default: all)
+// `interleaved` is the fan-out with every message server up at once and the systems taking turns within each
+// repetition (rotating order), so peers and Tandem share the same background load: its ratios are the fair ones.
 // env:   BENCH_SERVERS=ws-relay,socketio,hocuspocus,payara,wildfly  DOCS_REPEAT=3  DOCS_PROCS=10,2   FANOUT_SECONDS=20  FANOUT_REPEAT=3
 //        IDLE_N=5000  CAPACITY_SUBS=500,1000  CAPACITY_RATES=50,100,200,400  CAPACITY_SECONDS=10
 //        STORM_SUBS=1000  ROOMS=200  ROOM_SUBS=10  ROOM_RATE=5  BENCH_SSE=payara,wildfly
@@ -19,9 +21,10 @@ const env = (k, d) => process.env[k] ?? d;
 const list = (k, d) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const ALL = ['idle', 'fanout', 'capacity', 'storm', 'rooms', 'documents'];
+const ALL = ['interleaved', 'idle', 'fanout', 'capacity', 'storm', 'rooms', 'documents'];
 // Which scenarios each peer takes part in: the message peers have no documents, Hocuspocus only has documents.
-const PEER_SCENARIOS = { 'ws-relay': ['idle', 'fanout', 'capacity', 'rooms'], socketio: ['idle', 'fanout', 'capacity', 'rooms'],
+const PEER_SCENARIOS = { 'ws-relay': ['interleaved', 'idle', 'fanout', 'capacity', 'rooms'],
+  socketio: ['interleaved', 'idle', 'fanout', 'capacity', 'rooms'],
   hocuspocus: ['documents'] };
 const runs = (server, scenario) => scenarios.includes(scenario) && (PEER_SCENARIOS[server]?.includes(scenario) ?? true);
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
@@ -92,6 +95,51 @@ async function fanout(system, server) {
       await sleep(1000);
     }
   } finally { await sess.close(); }
+}
+
+// The fan-out, interleaved: all message servers up at once, one session of subscribers per system, a warm-up
+// each, then per repetition every system in turn, starting one further along each time.
+async function interleaved() {
+  const seconds = Number(env('FANOUT_SECONDS', '20'));
+  const repeat = Number(env('FANOUT_REPEAT', '3'));
+  const subs = Number(env('FANOUT_SUBS', '200'));
+  const rate = Number(env('FANOUT_RATE', '200'));
+  const up = [];
+  const sessions = [];
+  try {
+    for (const name of servers.filter((n) => runs(n, 'interleaved'))) {
+      try {
+        const server = await startServer(name, { benchDir, logDir, serversDir, war });
+        console.log(`[bench] interleaved: ${name} up in ${server.startMs} ms (pid ${server.pid})`);
+        up.push(server);
+      } catch (e) {
+        record({ scenario: 'interleaved', system: name, server: name, label: 'start', error: String(e.message || e) });
+      }
+    }
+    await sleep(2000);
+    for (const server of up) {
+      for (const system of systemsOf(server.name)) {
+        const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: subs });
+        sessions.push({ system, server, sess });
+        if (sess.connect.failed) throw new Error(`${system}@${server.name} connect: ${sess.connect.failed} failed`);
+      }
+    }
+    for (const { sess } of sessions) {
+      await measure(sess, { phase: 'warm', ratePerRoom: rate, durationMs: Number(env('FANOUT_WARMUP_S', '15')) * 1000, drainMs: 5000 });
+    }
+    for (let i = 1; i <= repeat; i++) {
+      for (let j = 0; j < sessions.length; j++) {
+        const { system, server, sess } = sessions[(i - 1 + j) % sessions.length];
+        await guarded('interleaved', system, server, `rep${i}`,
+          () => measure(sess, { phase: `i${i}`, ratePerRoom: rate, durationMs: seconds * 1000 }));
+        await sleep(1000);
+      }
+    }
+  } finally {
+    for (const { sess } of sessions) await sess.close();
+    for (const server of up) { await server.stop(); console.log(`[bench] interleaved: ${server.name} stopped`); }
+    await sleep(2000);
+  }
 }
 
 async function capacity(system, server) {
@@ -185,7 +233,8 @@ async function main() {
     const floor = JSON.parse(execSync(`${process.execPath} ${path.join(benchDir, 'lib', 'docs-floor.mjs')}`, { encoding: 'utf8' }));
     record({ scenario: 'documents-floor', system: 'in-process', server: 'none', label: '', result: floor });
   }
-  for (const name of servers) {
+  if (scenarios.includes('interleaved')) await interleaved();
+  for (const name of servers.filter((n) => scenarios.some((sc) => sc !== 'interleaved' && runs(n, sc)))) {
     let server;
     try {
       server = await startServer(name, { benchDir, logDir, serversDir, war });

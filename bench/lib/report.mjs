@@ -25,9 +25,9 @@ function gnuplot(script, outPng) {
 }
 
 const nz = (a, f) => { const v = a.filter((x) => x != null); return v.length ? f(...v) : null; };
-function fanoutSummary(res) {
+function fanoutSummary(res, scenario) {
   const groups = new Map();
-  for (const r of res.runs.filter((x) => x.scenario === 'fanout')) {
+  for (const r of res.runs.filter((x) => x.scenario === scenario)) {
     if (!groups.has(key(r))) groups.set(key(r), []);
     groups.get(key(r)).push(r);
   }
@@ -53,21 +53,11 @@ function fanoutSummary(res) {
   return rows;
 }
 
-function buildRun(dir, headline) {
-  const res = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
-  const rel = path.relative(benchDir, dir);
-  const out = [];
-  out.push(`## Run \`${res.runId}\`${headline ? ' (headline)' : ''}`, '');
-  out.push(`Scenarios: ${res.scenarios.join(', ')}; servers: ${res.servers.join(', ')}; bench commit ${res.machine.gitCommit}; ` +
-    `load average at start ${res.machine.loadavgAtStart.map((x) => x.toFixed(1)).join(' / ')}, at end ${(res.machine.loadavgAtEnd || []).map((x) => x.toFixed(1)).join(' / ')}.`, '');
-  if (Object.keys(res.config || {}).length) out.push(`Settings: \`${Object.entries(res.config).map(([k, v]) => `${k}=${v}`).join(' ')}\``, '');
-  const starts = res.runs.filter((r) => r.scenario === 'start');
-  if (starts.length) out.push('Server start: ' + starts.map((s) => `${s.server?.name || s.server || s.system} ${s.result ? (s.result.startMs / 1000).toFixed(1) + ' s' : 'FAILED: ' + s.error}`).join(', '), '');
-
-  // ---- fan-out
-  const fan = fanoutSummary(res);
+function fanoutSection(res, dir, out, scenario, title, intro, chart) {
+  const fan = fanoutSummary(res, scenario);
   if (fan.length) {
-    out.push('### Fan-out (one topic, N subscribers, R msg/s)', '');
+    out.push(title, '');
+    if (intro) out.push(intro, '');
     const any = fan.find((f) => f.rr)?.rr[0];
     if (any) out.push(`${any.subscribers} subscribers, ${any.ratePerRoom} msg/s for ${any.durationMs / 1000} s per repetition = ${any.expectedDeliveries} deliveries per repetition; latency = receive − send stamp (same monotonic clock). p50/p99 are medians over repetitions; "p99 spread" is min–max over repetitions; lost/dup summed over all repetitions; "late" is, per repetition, the number of messages whose slowest delivery took over 5 ms (of ${any.published} published; 1 % of the deliveries is ${any.published / 100} messages' worth).`, '');
     out.push('| system | reps | p50 ms | p99 ms | p99 spread | max ms | late > 5 ms | lost | dup | server CPU % | server RSS peak MB | load avg (1 min) | notes |');
@@ -95,17 +85,33 @@ function buildRun(dir, headline) {
       out.push('');
     }
     // chart: latency CDF
-    const dat = path.join(dir, 'fanout-cdf.dat');
+    const dat = path.join(dir, `${chart}-cdf.dat`);
     const series = fan.filter((f) => f.cdf);
     if (series.length) {
       fs.writeFileSync(dat, series.map((f) => `# ${f.k}\n` + f.cdf.filter(([, v]) => v != null).map(([q, v]) => `${Math.max(v, 0.01)} ${q * 100}`).join('\n')).join('\n\n\n') + '\n');
-      const png = path.join(dir, 'fanout-latency.png');
+      const png = path.join(dir, `${chart}-latency.png`);
       const plots = series.map((f, i) => `'${dat}' index ${i} with linespoints title '${f.k}'`).join(', ');
-      if (gnuplot(`set terminal pngcairo size 900,520 noenhanced\nset output '${png}'\nset logscale x\nset xlabel 'delivery latency (ms, log scale)'\nset ylabel 'percentile'\nset yrange [0:100]\nset key bottom right\nset grid\nset title 'Fan-out latency distribution (first repetition), run ${res.runId}'\nplot ${plots}\n`, png)) {
+      if (gnuplot(`set terminal pngcairo size 900,520 noenhanced\nset output '${png}'\nset logscale x\nset xlabel 'delivery latency (ms, log scale)'\nset ylabel 'percentile'\nset yrange [0:100]\nset key bottom right\nset grid\nset title '${title.replace(/^#+ /, '')}: latency distribution (first repetition), run ${res.runId}'\nplot ${plots}\n`, png)) {
         out.push(`![fan-out latency distribution](${path.relative(benchDir, png)})`, '');
       }
     }
   }
+}
+
+function buildRun(dir, headline) {
+  const res = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  const rel = path.relative(benchDir, dir);
+  const out = [];
+  out.push(`## Run \`${res.runId}\`${headline ? ' (headline)' : ''}`, '');
+  out.push(`Scenarios: ${res.scenarios.join(', ')}; servers: ${res.servers.join(', ')}; bench commit ${res.machine.gitCommit}; ` +
+    `load average at start ${res.machine.loadavgAtStart.map((x) => x.toFixed(1)).join(' / ')}, at end ${(res.machine.loadavgAtEnd || []).map((x) => x.toFixed(1)).join(' / ')}.`, '');
+  if (Object.keys(res.config || {}).length) out.push(`Settings: \`${Object.entries(res.config).map(([k, v]) => `${k}=${v}`).join(' ')}\``, '');
+  const starts = res.runs.filter((r) => r.scenario === 'start');
+  if (starts.length) out.push('Server start: ' + starts.map((s) => `${s.server?.name || s.server || s.system} ${s.result ? (s.result.startMs / 1000).toFixed(1) + ' s' : 'FAILED: ' + s.error}`).join(', '), '');
+
+  fanoutSection(res, dir, out, 'interleaved', '### Fan-out, interleaved (all servers up; the systems take turns in every repetition)',
+    'Every message server runs at once with 200 subscribers per system connected; each repetition runs every system for its 20 s in turn, starting one system further along each time, so the peers and Tandem meet the same background load. The ratios of this table are the ones to judge the fan-out target by.', 'interleaved');
+  fanoutSection(res, dir, out, 'fanout', '### Fan-out (one topic, N subscribers, R msg/s)', null, 'fanout');
 
   // ---- idle
   const idle = res.runs.filter((r) => r.scenario === 'idle').sort((a, b) => byOrder(key(a), key(b)));
@@ -224,7 +230,7 @@ function buildRun(dir, headline) {
     }
     out.push('');
   }
-  const errors = res.runs.filter((r) => r.error && !['fanout', 'idle', 'capacity', 'storm', 'rooms', 'documents'].includes(r.scenario));
+  const errors = res.runs.filter((r) => r.error && !['interleaved', 'fanout', 'idle', 'capacity', 'storm', 'rooms', 'documents'].includes(r.scenario));
   if (errors.length) { out.push('Errors:', ''); for (const e of errors) out.push(`- ${e.scenario} ${e.system}: ${e.error}`); out.push(''); }
   out.push(`Raw data: \`${rel}/\` (results.json and one JSON per measurement).`, '');
   return { text: out.join('\n'), res };
