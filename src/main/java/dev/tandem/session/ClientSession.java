@@ -373,8 +373,10 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     }
 
     void heartbeat(Frames.Ping ping) {
-        if (connection != null) {
+        Connection current = connection;
+        if (current != null) {
             outbox.offerLossy("ping", codec.encode(ping));
+            current.keepAlive();
         }
     }
 

@@ -15,6 +15,16 @@ public interface Connection extends Outbox.Sink {
     default void bind(String sessionId) {
     }
 
+    /**
+     * Called with every heartbeat while the session has this connection: asks the client for an answer
+     * below the protocol, so that a client that only listens still sends something. WebSocket: a ping
+     * control frame, which every client answers with a pong (RFC 6455, 5.5.2); containers that drop
+     * sockets on which nothing arrives for a while (WildFly: a 90 s read timeout by default) see that
+     * pong. SSE has no way back on the stream and needs none (the request is not being read).
+     */
+    default void keepAlive() {
+    }
+
     /** SSE: the client's frames arrive by POST, not on this connection. */
     boolean unidirectional();
 }

@@ -3,14 +3,18 @@ package dev.tandem.it;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A WebSocket test client (java.net.http) that records every frame; it can stop reading to play a slow consumer. */
 public final class WsClient implements AutoCloseable {
     public final ReceivedFrames frames = new ReceivedFrames();
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** Ping control frames received (java.net.http answers each with a pong by itself). */
+    public final AtomicInteger pings = new AtomicInteger();
     private final WebSocket socket;
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading = true;
@@ -75,6 +79,15 @@ public final class WsClient implements AutoCloseable {
                 frames.addText(partial.toString());
                 partial.setLength(0);
             }
+            if (reading) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet();
             if (reading) {
                 webSocket.request(1);
             }

@@ -16,6 +16,7 @@ final class FakeConnection implements Connection {
     final List<Long> positions = new ArrayList<>();
     volatile boolean stalled;
     volatile ErrorCode closedWith;
+    final java.util.concurrent.atomic.AtomicInteger keepAlives = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public synchronized CompletionStage<?> write(String text, long position) {
@@ -37,6 +38,11 @@ final class FakeConnection implements Connection {
     @Override
     public void close(ErrorCode code, String message) {
         closedWith = code;
+    }
+
+    @Override
+    public void keepAlive() {
+        keepAlives.incrementAndGet();
     }
 
     @Override

@@ -33,8 +33,12 @@ final class SessionFixture implements AutoCloseable {
 
     /** Another registry over the same hub, documents and tokens (e.g. with other limits). */
     SessionRegistry registry(TandemConfig settings) {
-        return new SessionRegistry(SessionSettings.from(settings, WriterPool.direct()), hub, docs, codec, tokens, timer,
-                Clock.systemUTC(), new DocumentQuota(100, room -> Set.of()));
+        return registry(SessionSettings.from(settings, WriterPool.direct()));
+    }
+
+    SessionRegistry registry(SessionSettings settings) {
+        return new SessionRegistry(settings, hub, docs, codec, tokens, timer, Clock.systemUTC(),
+                new DocumentQuota(100, room -> Set.of()));
     }
 
     @Override

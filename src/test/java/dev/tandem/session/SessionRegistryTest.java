@@ -9,6 +9,7 @@ import dev.tandem.auth.Role;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
 import dev.tandem.hub.Hub;
+import dev.tandem.hub.WriterPool;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.JsonSupport;
 import dev.tandem.protocol.TopicName;
@@ -66,6 +67,30 @@ class SessionRegistryTest {
         assertEquals(ErrorCode.SLOW_CONSUMER, slow.closedWith);
         assertNull(fast.closedWith);
         assertEquals(0, hub.subscriberCount(TOPIC) - 1, "the slow session left the topic");
+    }
+
+    @Test
+    void everyHeartbeatSendsAPingFrameAndAsksTheConnectionToKeepTheSocketAliveUntilItIsGone() throws Exception {
+        SessionSettings usual = SessionSettings.from(fixture.config, WriterPool.direct());
+        SessionRegistry beating = fixture.registry(new SessionSettings(usual.outboxMaxFrames(), usual.outboxMaxBytes(),
+                usual.replayFrames(), usual.maxSubscriptions(), usual.ttl(), Duration.ofMillis(40), usual.writer(),
+                usual.security()));
+        try {
+            var listening = new FakeConnection();
+            ClientSession session = beating.open(token("dora"), null, listening, null);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (listening.keepAlives.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(listening.keepAlives.get() >= 3, "a keep-alive with every heartbeat");
+            assertTrue(listening.types().contains("ping"), listening.types().toString());
+            session.connectionClosed(listening);
+            int afterClose = listening.keepAlives.get();
+            Thread.sleep(200);
+            assertTrue(listening.keepAlives.get() <= afterClose + 1, "none once the connection is gone (one may be under way)");
+        } finally {
+            beating.shutdown();
+        }
     }
 
     @Test

@@ -78,6 +78,29 @@ final class WsConnection implements Connection {
         return done;
     }
 
+    /**
+     * A ping control frame, sent asynchronously (on the connection's write thread where it has one): the
+     * client's pong is what keeps WildFly from cutting a listening client after its 90 s read timeout.
+     */
+    @Override
+    public void keepAlive() {
+        if (!session.isOpen()) {
+            return;
+        }
+        Runnable ping = () -> {
+            try {
+                remote.sendPing(ByteBuffer.allocate(0));
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                // Closing: the session's end is handled by the close callback.
+            }
+        };
+        if (writeThread != null) {
+            writeThread.execute(ping);
+        } else {
+            ping.run();
+        }
+    }
+
     /** Asynchronous sends: the container queues what the socket cannot take at once. */
     @Override
     public boolean neverBlocks() {
