@@ -119,7 +119,8 @@ async function interleaved() {
     await sleep(2000);
     for (const server of up) {
       for (const system of systemsOf(server.name)) {
-        const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: subs });
+        // A room per system: the WebSocket and SSE systems of one server must not share a topic.
+        const sess = await openSession({ system, server, rooms: [`i-${system}`], subsPerRoom: subs });
         sessions.push({ system, server, sess });
         if (sess.connect.failed) throw new Error(`${system}@${server.name} connect: ${sess.connect.failed} failed`);
       }
