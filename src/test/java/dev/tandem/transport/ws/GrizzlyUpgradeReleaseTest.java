@@ -79,29 +79,8 @@ class GrizzlyUpgradeReleaseTest {
         }
     }
 
-    /** TyrusSession → asyncRemote → webSocket → protocolHandler → writer → tyrusHttpUpgradeHandler. */
-    static final class Link {
-        final Object asyncRemote;
-        final Object webSocket;
-        final Object protocolHandler;
-        final Object writer;
-        final Object tyrusHttpUpgradeHandler;
-
-        Link(String name, Object next) {
-            this.asyncRemote = name.equals("asyncRemote") ? next : null;
-            this.webSocket = name.equals("webSocket") ? next : null;
-            this.protocolHandler = name.equals("protocolHandler") ? next : null;
-            this.writer = name.equals("writer") ? next : null;
-            this.tyrusHttpUpgradeHandler = name.equals("tyrusHttpUpgradeHandler") ? next : null;
-        }
-    }
-
     private static Object sessionWith(Object upgradeHandler) {
-        Object next = upgradeHandler;
-        for (String step : List.of("tyrusHttpUpgradeHandler", "writer", "protocolHandler", "webSocket", "asyncRemote")) {
-            next = new Link(step, next);
-        }
-        return next;
+        return TyrusLookalikes.chain(upgradeHandler, TyrusLookalikes.TO_UPGRADE_HANDLER);
     }
 
     @Test

@@ -39,34 +39,11 @@ class SendBuffersTest {
         }
     }
 
-    /** TyrusSession → asyncRemote → webSocket → protocolHandler → writer → tyrusHttpUpgradeHandler → wc. */
-    static final class Link {
-        final Object asyncRemote;
-        final Object webSocket;
-        final Object protocolHandler;
-        final Object writer;
-        final Object tyrusHttpUpgradeHandler;
-        final Object wc;
-
-        Link(String name, Object next) {
-            this.asyncRemote = name.equals("asyncRemote") ? next : null;
-            this.webSocket = name.equals("webSocket") ? next : null;
-            this.protocolHandler = name.equals("protocolHandler") ? next : null;
-            this.writer = name.equals("writer") ? next : null;
-            this.tyrusHttpUpgradeHandler = name.equals("tyrusHttpUpgradeHandler") ? next : null;
-            this.wc = name.equals("wc") ? next : null;
-        }
-    }
-
     private static Object payaraShapedSession(GrizzlyOutputBuffer grizzly) {
         CoyoteOutputStream stream = new CoyoteOutputStream();
         stream.ob = new CatalinaOutputBuffer(grizzly);
-        Object next = new WebConnection(stream);
-        String[] path = {"asyncRemote", "webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc"};
-        for (int i = path.length - 1; i >= 0; i--) {
-            next = new Link(path[i], next);
-        }
-        return next;
+        return TyrusLookalikes.chain(new WebConnection(stream),
+                "asyncRemote", "webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc");
     }
 
     @Test
@@ -83,8 +60,7 @@ class SendBuffersTest {
         stream.ob = new CatalinaOutputBuffer(grizzly);
         UpgradeHandler real = new UpgradeHandler();
         real.wc = new WebConnection(stream);
-        Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
-                new Link("writer", new Link("tyrusHttpUpgradeHandler", new UpgradeHandlerProxy(real))))));
+        Object session = TyrusLookalikes.chain(new UpgradeHandlerProxy(real), TyrusLookalikes.TO_UPGRADE_HANDLER);
         assertNull(SendBuffers.shrink(session, OUTPUT_BUFFER));
         assertEquals(SendBuffers.BUFFER_BYTES, grizzly.bufferSize());
     }
@@ -105,8 +81,8 @@ class SendBuffersTest {
                 SendBuffers.shrink(payaraShapedSession(grizzly), "org.example.OtherBuffer"));
         assertEquals(8192, grizzly.bufferSize());
         CoyoteOutputStream unconnected = new CoyoteOutputStream();
-        Object session = new Link("asyncRemote", new Link("webSocket", new Link("protocolHandler",
-                new Link("writer", new Link("tyrusHttpUpgradeHandler", new Link("wc", new WebConnection(unconnected)))))));
+        Object session = TyrusLookalikes.chain(new WebConnection(unconnected),
+                "asyncRemote", "webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc");
         assertEquals("no ob in " + CoyoteOutputStream.class.getName(), SendBuffers.shrink(session, OUTPUT_BUFFER),
                 "a null step stops the walk");
     }
