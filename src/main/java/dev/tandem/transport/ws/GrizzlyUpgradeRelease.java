@@ -43,13 +43,21 @@ final class GrizzlyUpgradeRelease {
     private static final List<String> TO_GRIZZLY_REQUEST = List.of("wc", "request", "coyoteRequest");
     private static final Logger LOG = Logger.getLogger(GrizzlyUpgradeRelease.class.getName());
     private static volatile boolean reported;
+    /** A session class without Tyrus's path (Undertow's): not walked again for every connection. */
+    private static volatile Class<?> elsewhere;
 
     private GrizzlyUpgradeRelease() {
     }
 
     /** Releases what {@code session}'s container keeps of its handshake; returns whether all three went. */
     static boolean release(Object session) {
+        if (session.getClass() == elsewhere) {
+            return false;
+        }
         List<String> kept = releaseAll(session);
+        if (!kept.isEmpty() && kept.get(0).startsWith("no " + TO_UPGRADE_HANDLER.get(0) + " in ")) {
+            elsewhere = session.getClass();
+        }
         if (!reported) {
             reported = true;
             LOG.info(() -> "WebSocket handshake state (" + session.getClass().getName() + "): "

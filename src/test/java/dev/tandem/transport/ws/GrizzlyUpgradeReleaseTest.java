@@ -141,6 +141,7 @@ class GrizzlyUpgradeReleaseTest {
                 GrizzlyUpgradeRelease.releaseAll(sessionWith(noPackets)));
         assertNull(request.parameters.tmpValueC.buff);
         assertFalse(GrizzlyUpgradeRelease.release(new Object()));
-        assertTrue(GrizzlyUpgradeRelease.release(sessionWith(new UpgradeHandler())));
+        assertFalse(GrizzlyUpgradeRelease.release(new Object()), "a session class without the path is skipped");
+        assertTrue(GrizzlyUpgradeRelease.release(sessionWith(new UpgradeHandler())), "others are still walked");
     }
 }
