@@ -78,16 +78,7 @@ public class EventsResource {
         HistoryPage page = runtime.hub().history(new TopicName(room, channel), since, (int) limit);
         JsonArrayBuilder events = JSON.createArrayBuilder();
         for (StoredEvent event : page.events()) {
-            var item = JSON.createObjectBuilder().add("seq", event.seq()).add("data", event.data()).add("ts", event.ts());
-            if (event.from() != null) {
-                item.add("from", event.from());
-            }
-            if (event.to() != null) {
-                var recipients = JSON.createArrayBuilder();
-                event.to().forEach(recipients::add);
-                item.add("to", recipients);
-            }
-            events.add(item);
+            events.add(event.toJson());
         }
         return JSON.createObjectBuilder()
                 .add("topic", page.topic()).add("epoch", page.epoch()).add("seq", page.seq())

@@ -1,14 +1,23 @@
 package dev.tandem.hub;
 
+import static dev.tandem.protocol.JsonSupport.JSON;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.util.Set;
 
 /**
- * An event as kept in a topic's history: the data and, encoded once, the frame for its recipients and
- * the redacted frame for everybody else when it was addressed to some identities only.
+ * An event as kept in a topic's history: encoded once, as the frame for its recipients and, when it was
+ * addressed to some identities only, as the redacted frame for everybody else.
+ *
+ * <p>The data is kept only inside the frame, not also as a parsed JSON tree: a busy topic's history holds
+ * its newest events for seconds, long enough for young collections to copy every one of them, and a parsed
+ * tree costs several times the frame's own bytes. Snapshots and history pages, the only readers of the
+ * data, decode it from the frame.
  */
-public record StoredEvent(long seq, JsonValue data, String from, long ts, Set<String> to,
-                          String frame, String redactedFrame) {
+public record StoredEvent(long seq, String from, long ts, Set<String> to, String frame, String redactedFrame) {
 
     public boolean isFor(String identity) {
         return to == null || to.contains(identity);
@@ -17,5 +26,27 @@ public record StoredEvent(long seq, JsonValue data, String from, long ts, Set<St
     /** The frame a subscriber with {@code identity} receives for this event. */
     public String frameFor(String identity) {
         return isFor(identity) ? frame : redactedFrame;
+    }
+
+    /** The event's data, decoded from its frame. */
+    public JsonValue data() {
+        try (JsonReader reader = JSON.createReader(new StringReader(frame))) {
+            JsonValue data = reader.readObject().get("data");
+            return data == null ? JsonValue.NULL : data;
+        }
+    }
+
+    /** The event as snapshots and history pages list it: seq, data, ts, and from and to when set. */
+    public JsonObject toJson() {
+        var builder = JSON.createObjectBuilder().add("seq", seq).add("data", data()).add("ts", ts);
+        if (from != null) {
+            builder.add("from", from);
+        }
+        if (to != null) {
+            var recipients = JSON.createArrayBuilder();
+            to.forEach(recipients::add);
+            builder.add("to", recipients);
+        }
+        return builder.build();
     }
 }

@@ -6,7 +6,6 @@ import dev.tandem.protocol.TopicName;
 import static dev.tandem.protocol.JsonSupport.JSON;
 
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -60,7 +59,7 @@ final class Topic {
             String frame = codec.encode(new Frames.Event(topic, epoch, next, data, from, now, null));
             String redacted = to == null ? null
                     : codec.encode(new Frames.Event(topic, epoch, next, null, null, now, Boolean.TRUE));
-            StoredEvent event = new StoredEvent(next, data, from, now, to, frame, redacted);
+            StoredEvent event = new StoredEvent(next, from, now, to, frame, redacted);
             seq = next;
             history.append(event);
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
@@ -186,20 +185,7 @@ final class Topic {
             chosen.addFirst(event);
         }
         JsonArrayBuilder events = JSON.createArrayBuilder();
-        chosen.forEach(event -> events.add(eventJson(event)));
+        chosen.forEach(event -> events.add(event.toJson()));
         return new Frames.Snapshot(topic, epoch, seq, kind.wire(), null, events.build());
-    }
-
-    static JsonObject eventJson(StoredEvent event) {
-        var builder = JSON.createObjectBuilder().add("seq", event.seq()).add("data", event.data()).add("ts", event.ts());
-        if (event.from() != null) {
-            builder.add("from", event.from());
-        }
-        if (event.to() != null) {
-            var to = JSON.createArrayBuilder();
-            event.to().forEach(to::add);
-            builder.add("to", to);
-        }
-        return builder.build();
     }
 }

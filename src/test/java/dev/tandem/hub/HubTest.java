@@ -176,6 +176,41 @@ class HubTest {
     }
 
     @Test
+    void historyAndSnapshotsGiveBackEachEventsDataExactlyAsPublished() {
+        Hub hub = hub(100);
+        var tricky = JsonSupport.JSON.createReader(new java.io.StringReader("""
+                {"text":"één \\"quoted\\" back\\\\slash\\nline \\u2028 二 🙂","price":1.50,"big":12345678901234567890123,
+                 "tiny":-2.5E-7,"flags":[true,false,null],"nested":{"empty":{},"list":[[],[1,[2]]]}}""")).readObject();
+        List<jakarta.json.JsonValue> published = List.of(tricky, JsonSupport.JSON.createValue("just a string"),
+                JsonSupport.JSON.createArrayBuilder().add(1).add("two").build(), JsonSupport.JSON.createValue(42));
+        for (var data : published) {
+            hub.publish(CHAT, data, "alice", null);
+        }
+        hub.publish(CHAT, text("for bob"), "server", Set.of("bob"));
+
+        var events = hub.history(CHAT, 0, 100).events();
+        assertEquals(5, events.size());
+        for (int i = 0; i < published.size(); i++) {
+            assertEquals(published.get(i), events.get(i).data(), "history data of event " + (i + 1));
+            assertEquals("alice", events.get(i).toJson().getString("from"));
+        }
+        assertEquals("1.50", events.get(0).data().asJsonObject().getJsonNumber("price").toString(), "scale kept");
+        JsonObject addressed = events.get(4).toJson();
+        assertEquals(text("for bob"), addressed.getJsonObject("data"), "the trusted history reader sees addressed data");
+        assertEquals(List.of("bob"), addressed.getJsonArray("to").getValuesAs(jakarta.json.JsonString::getString));
+
+        var bob = new RecordingSubscriber("s1", "bob");
+        hub.subscribe(CHAT, bob, null, null);
+        var snapshotEvents = bob.ofType("snapshot").get(0).getJsonArray("events");
+        assertEquals(5, snapshotEvents.size());
+        for (int i = 0; i < published.size(); i++) {
+            assertEquals(published.get(i), snapshotEvents.getJsonObject(i).get("data"), "snapshot data of event " + (i + 1));
+            assertEquals(i + 1, snapshotEvents.getJsonObject(i).getInt("seq"));
+        }
+        assertEquals(text("for bob"), snapshotEvents.getJsonObject(4).getJsonObject("data"));
+    }
+
+    @Test
     void unsubscribedSessionsReceiveNothingMore() {
         Hub hub = hub(100);
         var sub = new RecordingSubscriber("s1", "bob");
