@@ -3,8 +3,8 @@ package dev.tandem.hub;
 import static dev.tandem.protocol.JsonSupport.JSON;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.util.Set;
 
@@ -28,12 +28,24 @@ public record StoredEvent(long seq, String from, long ts, Set<String> to, String
         return isFor(identity) ? frame : redactedFrame;
     }
 
-    /** The event's data, decoded from its frame. */
+    /**
+     * The event's data, decoded from its frame. The frame is read as a stream up to its {@code data} member
+     * (the first one, as frames are written with their members in lexicographic order), so the rest of the
+     * frame is neither parsed into values nor collected into an object.
+     */
     public JsonValue data() {
-        try (JsonReader reader = JSON.createReader(new StringReader(frame))) {
-            JsonValue data = reader.readObject().get("data");
-            return data == null ? JsonValue.NULL : data;
+        try (JsonParser parser = JSON.createParser(new StringReader(frame))) {
+            parser.next();
+            while (parser.next() == JsonParser.Event.KEY_NAME) {
+                String member = parser.getString();
+                parser.next();
+                JsonValue value = parser.getValue();
+                if (member.equals("data")) {
+                    return value;
+                }
+            }
         }
+        return JsonValue.NULL;
     }
 
     /** The event as snapshots and history pages list it: seq, data, ts, and from and to when set. */
