@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * negotiates none, so frames go out as they are.
  *
  * <p>Reflection on container objects, like {@link SendBuffers}: TyrusSession → async remote →
- * TyrusWebSocket. Elsewhere (Undertow, a changed Tyrus) the answer is null and sends use
- * {@code sendText}; the log says which.
+ * TyrusWebSocket. On Undertow {@link UndertowTextFrames} sends the same frames' payloads; elsewhere the
+ * answer is null and sends use {@code sendText}; the log says which.
  */
 final class RawFrames {
     static final String TYRUS_FUTURE = "org.glassfish.tyrus.core.TyrusFuture";
@@ -49,13 +49,18 @@ final class RawFrames {
     private RawFrames() {
     }
 
-    /** The raw-frame sender of {@code session}'s WebSocket, or null when it has none. */
+    /**
+     * The sender of ready frames for {@code session}'s WebSocket: Tyrus's raw frames, else Undertow's text from
+     * bytes ({@link UndertowTextFrames}), else null (sends use {@code sendText}).
+     */
     static Sender of(Object session) {
-        Sender sender = find(session, TYRUS_FUTURE);
+        Sender tyrus = find(session, TYRUS_FUTURE);
+        Sender sender = tyrus != null ? tyrus : UndertowTextFrames.of(session);
         if (!reported) {
             reported = true;
             LOG.info(() -> "WebSocket text frames (" + session.getClass().getName() + "): "
-                    + (sender != null ? "framed once per publish, sent as raw frames" : "sent with sendText"));
+                    + (tyrus != null ? "framed once per publish, sent as raw frames"
+                    : sender != null ? "encoded once per publish, sent from bytes" : "sent with sendText"));
         }
         return sender;
     }
