@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * negotiates none, so frames go out as they are.
  *
  * <p>Reflection on container objects, like {@link SendBuffers}: TyrusSession → async remote →
- * TyrusWebSocket. On Undertow {@link UndertowTextFrames} sends the same frames' payloads; elsewhere the
- * answer is null and sends use {@code sendText}; the log says which.
+ * TyrusWebSocket. Elsewhere (Undertow, a changed Tyrus) the answer is null and sends use
+ * {@code sendText}; the log says which.
  */
 final class RawFrames {
     static final String TYRUS_FUTURE = "org.glassfish.tyrus.core.TyrusFuture";
@@ -49,18 +49,13 @@ final class RawFrames {
     private RawFrames() {
     }
 
-    /**
-     * The sender of ready frames for {@code session}'s WebSocket: Tyrus's raw frames, else Undertow's text from
-     * bytes ({@link UndertowTextFrames}), else null (sends use {@code sendText}).
-     */
+    /** The raw-frame sender of {@code session}'s WebSocket, or null when it has none. */
     static Sender of(Object session) {
-        Sender tyrus = find(session, TYRUS_FUTURE);
-        Sender sender = tyrus != null ? tyrus : UndertowTextFrames.of(session);
+        Sender sender = find(session, TYRUS_FUTURE);
         if (!reported) {
             reported = true;
             LOG.info(() -> "WebSocket text frames (" + session.getClass().getName() + "): "
-                    + (tyrus != null ? "framed once per publish, sent as raw frames"
-                    : sender != null ? "encoded once per publish, sent from bytes" : "sent with sendText"));
+                    + (sender != null ? "framed once per publish, sent as raw frames" : "sent with sendText"));
         }
         return sender;
     }
