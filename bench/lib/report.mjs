@@ -227,6 +227,15 @@ function buildRun(dir, headline) {
         `Yjs ${floor.yjs.clientCpuMs} ms (+ ${floor.yjs.hubCpuMs} ms): ${(floor.automerge.clientCpuMs / Math.max(1, floor.yjs.clientCpuMs)).toFixed(0)}× more client CPU ` +
         `before any server or network is involved; on ${res.machine.nproc} cores the Automerge clients alone need at least ` +
         `${(floor.automerge.clientCpuMs / res.machine.nproc / 1000).toFixed(1)} s of wall time.`);
+      if (floor.automerge.localChangeMs != null) {
+        out.push('', `Of the Automerge replicas' CPU: local changes ${floor.automerge.localChangeMs} ms, generating sync messages ` +
+          `${floor.automerge.generateMs} ms, applying the hub's ${floor.automerge.applyRemoteMs} ms.`);
+      }
+      if (floor.changeCostBySize) {
+        out.push('', 'CPU of one local change (one new shape) against the shapes already in the map, Automerge JS vs Yjs ' +
+          '(Automerge copies the changed map into a new immutable object on every change): ' +
+          floor.changeCostBySize.map((c) => `${c.shapes} shapes ${c.automergeMs} ms vs ${c.yjsMs} ms`).join('; ') + '.');
+      }
     }
     out.push('');
   }
