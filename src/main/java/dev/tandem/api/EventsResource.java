@@ -6,6 +6,7 @@ import dev.tandem.boot.TandemRuntime;
 import dev.tandem.hub.HistoryPage;
 import dev.tandem.hub.StoredEvent;
 import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.FrameCodec;
 import dev.tandem.protocol.Frames;
 import dev.tandem.protocol.ProtocolException;
 import dev.tandem.protocol.TopicName;
@@ -48,6 +49,11 @@ public class EventsResource {
                             @HeaderParam("X-Api-Key") String apiKey, String body) {
         runtime.apiKeys().require(authorization, apiKey);
         TopicName topic = new TopicName(room, channel);
+        // The same bound as a publish frame over WebSocket or SSE: no event gets in here that a client could not send.
+        if (body != null && FrameCodec.utf8Length(body) > runtime.config().maxFrameBytes()) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds tandem.maxFrameBytes ("
+                    + runtime.config().maxFrameBytes() + " bytes)");
+        }
         JsonObject request = JsonBodies.object(body);
         JsonValue data = request.get("data");
         if (data == null) {

@@ -1,6 +1,7 @@
 package dev.tandem.auth;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -9,9 +10,11 @@ import java.util.List;
  */
 public record Principal(String identity, String name, List<String> rooms, Role role, Instant expiresAt,
                         String avatar, String color, Grants grants, String linkId) {
+    /** The expiry is kept in whole seconds, as the token's {@code exp} carries it. */
     public Principal {
         rooms = List.copyOf(rooms);
         grants = grants == null ? Grants.ALL : grants;
+        expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.SECONDS);
     }
 
     public Principal(String identity, String name, List<String> rooms, Role role, Instant expiresAt) {

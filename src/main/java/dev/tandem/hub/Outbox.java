@@ -172,7 +172,16 @@ public final class Outbox {
 
     /** Stops writing; frames stay queued for a later {@link #attach}. */
     public void detach(Sink oldSink) {
-        chain.detach(oldSink);
+        chain.detach(oldSink, null);
+    }
+
+    /**
+     * Stops writing to {@code oldSink}, then runs {@code afterWriteInFlight} once the write in flight to it
+     * (if any) is done, at once when none is: the detached connection may then be written to directly (a
+     * farewell) without two writes in flight on it.
+     */
+    public void detach(Sink oldSink, Runnable afterWriteInFlight) {
+        chain.detach(oldSink, afterWriteInFlight);
     }
 
     /** Accepts frames again after an overflow; the caller re-establishes what was dropped. */

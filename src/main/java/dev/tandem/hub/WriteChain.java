@@ -25,6 +25,11 @@ final class WriteChain {
     /** The sink a write chain currently runs for (null: none). A new sink starts its own chain, so a
      *  write stuck on a dead connection never holds up the connection that replaced it. */
     private Outbox.Sink drainingFor;
+    /** The sink a write was handed to and has not completed yet (null: none). */
+    private Outbox.Sink writingTo;
+    /** Runs once the write in flight to {@link #idleWaitFor}, a detached sink, is done. */
+    private Runnable whenIdle;
+    private Outbox.Sink idleWaitFor;
 
     WriteChain(ReentrantLock lock, OutboxLanes lanes, WriterPool writer, Outbox.Listener listener) {
         this.lock = lock;
@@ -78,15 +83,46 @@ final class WriteChain {
         }
     }
 
-    /** As {@link Outbox#detach}. */
-    void detach(Outbox.Sink oldSink) {
+    /** As {@link Outbox#detach(Outbox.Sink, Runnable)}. */
+    void detach(Outbox.Sink oldSink, Runnable afterWriteInFlight) {
+        boolean idle;
         lock.lock();
         try {
             if (sink == oldSink) {
                 sink = null;
             }
+            idle = writingTo != oldSink;
+            if (!idle && afterWriteInFlight != null) {
+                // One waiter at a time: an older one whose write never ended is dropped (its connection is
+                // stuck and gets closed by its grace period anyway).
+                whenIdle = afterWriteInFlight;
+                idleWaitFor = oldSink;
+            }
         } finally {
             lock.unlock();
+        }
+        if (idle && afterWriteInFlight != null) {
+            afterWriteInFlight.run();
+        }
+    }
+
+    /** Records, under the lock, that the write to {@code target} is over; returns what waited for it. */
+    private Runnable writeOverLocked(Outbox.Sink target) {
+        if (writingTo == target) {
+            writingTo = null;
+        }
+        if (idleWaitFor != target) {
+            return null;
+        }
+        Runnable waiting = whenIdle;
+        whenIdle = null;
+        idleWaitFor = null;
+        return waiting;
+    }
+
+    private static void runIfAny(Runnable action) {
+        if (action != null) {
+            action.run();
         }
     }
 
@@ -127,7 +163,17 @@ final class WriteChain {
                 return;
             }
             if (next.afterwards() != null) {
-                stage.whenComplete((ignored, error) -> next.afterwards().run());
+                stage.whenComplete((ignored, error) -> {
+                    lock.lock();
+                    Runnable waiting;
+                    try {
+                        waiting = writeOverLocked(next.target());
+                    } finally {
+                        lock.unlock();
+                    }
+                    runIfAny(waiting);
+                    next.afterwards().run();
+                });
                 return;
             }
             long writtenUpTo = next.reliable() ? next.position() : 0;
@@ -171,22 +217,26 @@ final class WriteChain {
                 afterFarewell = null;
                 sink = null;
                 drainingFor = null;
+                writingTo = target;
                 return next;
             }
             if (greeting != null) {
                 Next next = new Next(target, greeting, greetingPosition, false, null);
                 greeting = null;
+                writingTo = target;
                 return next;
             }
             batch = lanes.nextBatch();
             if (batch == null) {
                 String lossy = lanes.pollLossy();
                 if (lossy != null) {
+                    writingTo = target;
                     return new Next(target, lossy, -1, false, null);
                 }
                 drainingFor = null;
                 return null;
             }
+            writingTo = target;
         } finally {
             lock.unlock();
         }
@@ -195,23 +245,29 @@ final class WriteChain {
 
     /** Records a finished write; false when the sink was replaced meanwhile (the drain for it stops). */
     private boolean completed(Outbox.Sink target, long upTo) {
+        Runnable waiting;
+        boolean current;
         lock.lock();
         try {
-            if (sink != target) {
-                // The connection was replaced meanwhile; the new one has a write chain of its own.
-                return false;
+            waiting = writeOverLocked(target);
+            current = sink == target;
+            if (current) {
+                lanes.markWritten(upTo);
             }
-            lanes.markWritten(upTo);
-            return true;
+            // Otherwise the connection was replaced meanwhile; the new one has a write chain of its own.
         } finally {
             lock.unlock();
         }
+        runIfAny(waiting);
+        return current;
     }
 
     private void failed(Outbox.Sink target, Throwable error) {
         boolean current;
+        Runnable waiting;
         lock.lock();
         try {
+            waiting = writeOverLocked(target);
             current = sink == target;
             if (current) {
                 sink = null;
@@ -222,6 +278,7 @@ final class WriteChain {
         } finally {
             lock.unlock();
         }
+        runIfAny(waiting);
         if (current) {
             listener.onSinkFailed(target, error);
         }

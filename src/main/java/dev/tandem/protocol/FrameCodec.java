@@ -95,7 +95,11 @@ public final class FrameCodec implements AutoCloseable {
         if (utf8Length(text) > maxFrameBytes) {
             throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + maxFrameBytes + " bytes");
         }
-        return readJson(text);
+        JsonValue body = readJson(text);
+        if (!(body instanceof JsonObject) && !(body instanceof JsonArray)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "the body must be a frame (JSON object) or an array of frames");
+        }
+        return body;
     }
 
     public String encode(Frame frame) {

@@ -18,6 +18,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -269,10 +270,11 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
      */
     void resume(Connection newConnection, long lastSeen, Principal refreshed, Frames.Welcome welcome) {
         Connection previous;
+        CompletableFuture<Void> previousIdle = new CompletableFuture<>();
         synchronized (attachLock) {
             previous = connection;
             if (previous != null) {
-                outbox.detach(previous);
+                outbox.detach(previous, () -> previousIdle.complete(null));
             }
             principal = refreshed;
             boolean exact = outbox.rewindTo(lastSeen);
@@ -301,8 +303,27 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             outbox.attach(newConnection, codec.encode(welcome), exact ? lastSeen : outbox.firstQueuedPosition() - 1);
         }
         if (previous != null && previous != newConnection) {
-            previous.close(ErrorCode.REPLACED, "session resumed on another connection");
+            replaced(previous, previousIdle);
         }
+    }
+
+    /**
+     * Tells the connection that lost the session why, with {@code bye replaced} (reconnect: false) once its
+     * write in flight is done, then closes it; an SSE stream has no close code, and an {@code EventSource}
+     * that is not told would reconnect and take the session back. Closed after the grace period regardless.
+     */
+    private void replaced(Connection previous, CompletableFuture<Void> previousIdle) {
+        String message = "session resumed on another connection";
+        Runnable close = () -> previous.close(ErrorCode.REPLACED, message);
+        String bye = codec.encode(new Frames.Bye(ErrorCode.REPLACED.wire(), message, false));
+        previousIdle.thenRun(() -> {
+            try {
+                previous.write(bye, -1).whenComplete((ignored, error) -> close.run());
+            } catch (RuntimeException e) {
+                close.run();
+            }
+        });
+        registry.afterGrace(close);
     }
 
     /**

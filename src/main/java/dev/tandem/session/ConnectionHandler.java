@@ -37,6 +37,15 @@ public final class ConnectionHandler {
         }
     }
 
+    /**
+     * Authenticates with a token given at connect time and throws, changing nothing on the connection,
+     * when the token or the connection is refused: for transports that answer a refusal with an HTTP
+     * status before the stream starts (SSE: {@code EventSource} stops retrying on 4xx).
+     */
+    public void openOrThrow(String token, String resume) {
+        session = registry.open(token, resume, connection, null);
+    }
+
     /** One text frame from the client. Until authenticated only {@code hello} is accepted. */
     public void onText(String text) {
         ClientSession current = session;
@@ -60,6 +69,17 @@ public final class ConnectionHandler {
             session = registry.open(hello.token(), null, connection, hello.id());
         } catch (ProtocolException e) {
             refuse(e.withRequestId(hello.id()));
+        }
+    }
+
+    /** A message the protocol has no place for (a binary WebSocket message): {@code bad_request}, nothing changes. */
+    public void onUnsupported(String why) {
+        Frames.Error error = new Frames.Error(null, ErrorCode.BAD_REQUEST.wire(), why);
+        ClientSession current = session;
+        if (current != null) {
+            current.reply(error);
+        } else {
+            sendDirect(error);
         }
     }
 

@@ -68,6 +68,16 @@ class TokenServiceTest {
         assertFalse(verified.canCallTool("r1", "search"));
     }
 
+    /** The token's exp has whole seconds: the expiry a minting call answers must be the token's, not up to 999 ms later. */
+    @Test
+    void aPrincipalsExpiryIsTheTokensWholeSecond() throws Exception {
+        Principal minted = new Principal("alice", "Alice", List.of("r1"), Role.VIEWER, NOW.plusMillis(60_999));
+        assertEquals(NOW.plusSeconds(60), minted.expiresAt());
+        String token = k1.mint(minted);
+        assertEquals(Date.from(NOW.plusSeconds(60)), SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime());
+        assertEquals(minted.expiresAt(), k1.verify(token).expiresAt());
+    }
+
     @Test
     void tokensOfEveryConfiguredKeyVerifySoKeysRotateWithoutDroppingClients() {
         String old = k1.mint(alice(Duration.ofMinutes(5)));

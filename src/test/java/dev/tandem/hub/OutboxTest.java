@@ -59,6 +59,31 @@ class OutboxTest {
     }
 
     @Test
+    void aDetachedSinkIsHandedBackOnlyWhenItsWriteInFlightIsDoneEvenAfterANewSinkStartedWriting() {
+        var old = new ManualSink();
+        var outbox = outbox(10, 10_000, new CountingListener());
+        outbox.attach(old, "hello", 0);
+        outbox.offer("{\"n\":1}", 7);
+        var handedBack = new AtomicInteger();
+        outbox.detach(old, handedBack::incrementAndGet);
+        assertEquals(0, handedBack.get(), "the greeting is still being written to the old sink");
+        var next = new ManualSink();
+        next.autoComplete = true;
+        outbox.attach(next, "welcome", 0);
+        assertEquals(List.of("welcome", "{\"n\":1}"), next.written, "the new sink does not wait for the old one");
+        assertEquals(0, handedBack.get(), "the new sink's writes do not end the old one's");
+        old.completeOne();
+        assertEquals(1, handedBack.get());
+        assertEquals(List.of("hello"), old.written, "nothing more was written to the old sink");
+
+        var idle = new ManualSink();
+        idle.autoComplete = true;
+        outbox.attach(idle, "again", 1);
+        outbox.detach(idle, handedBack::incrementAndGet);
+        assertEquals(2, handedBack.get(), "a sink with no write in flight is handed back at once");
+    }
+
+    @Test
     void writesOneAtATimeAndBatchesTheFramesThatWaitedMeanwhile() {
         var sink = new ManualSink();
         var outbox = outbox(10, 10_000, new CountingListener());

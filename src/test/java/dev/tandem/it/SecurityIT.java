@@ -289,6 +289,10 @@ class SecurityIT extends DeployedTest {
         try (SseClient sse = SseClient.connect(base, token("bob", "collaborator", 600))) {
             assertEquals(413, sse.send(publish("big", topic).replace("\"x\"", "\"" + "x".repeat(70_000) + "\"")));
         }
+        Rest.Reply rest413 = rest.post("api/v1/rooms/" + room + "/channels/chat/events",
+                "{\"data\":\"" + "x".repeat(70_000) + "\"}");
+        assertEquals(413, rest413.status(), rest413::toString);
+        assertEquals("too_large", rest413.body().getString("code"));
         assertEquals(0, historySeq(room, "chat"));
     }
 

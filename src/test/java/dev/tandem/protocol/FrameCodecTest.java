@@ -141,4 +141,15 @@ class FrameCodecTest {
         assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ProtocolException.class,
                 () -> codec.parseBody("[" + frame + "]")).code());
     }
+
+    /** The SSE upstream body is a frame or an array of frames: any other JSON value is a malformed body (HTTP 400). */
+    @Test
+    void aPostedBodyThatIsNeitherAFrameNorAnArrayOfFramesIsBadRequest() {
+        for (String body : new String[] {"5", "\"ping\"", "null", "true"}) {
+            var error = assertThrows(ProtocolException.class, () -> codec.parseBody(body), body);
+            assertEquals(ErrorCode.BAD_REQUEST, error.code(), body);
+        }
+        assertEquals(2, ((jakarta.json.JsonArray) codec.parseBody("[{\"type\":\"ping\"},5]")).size());
+        assertEquals("ping", ((jakarta.json.JsonObject) codec.parseBody("{\"type\":\"ping\"}")).getString("type"));
+    }
 }

@@ -111,6 +111,25 @@ class SessionRegistryTest {
     }
 
     @Test
+    void theConnectionASessionIsResumedAwayFromIsToldByeReplacedThenClosed() {
+        var first = new FakeConnection();
+        ClientSession session = registry.open(token("dora"), null, first, null);
+        session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        publish(2);
+        var second = new FakeConnection();
+        registry.open(token("dora"), session.id() + ":" + first.lastPosition(), second, null);
+        awaitClosed(first);
+        assertEquals(ErrorCode.REPLACED, first.closedWith);
+        var bye = first.frames.get(first.frames.size() - 1);
+        assertEquals("bye", bye.getString("type"));
+        assertEquals("replaced", bye.getString("code"));
+        assertEquals(false, bye.getBoolean("reconnect"), "reconnecting would take the session back");
+        assertEquals(List.of("welcome", "ack", "snapshot", "event", "event", "bye"), first.types());
+        assertNull(second.closedWith);
+        assertEquals(List.of("welcome"), second.types());
+    }
+
+    @Test
     void aResumeAfterAnOverflowContinuesFromTheClientsPositionOrResetsWhenTheGapIsTooLarge() {
         var first = new FakeConnection();
         ClientSession session = registry.open(token("carol"), null, first, null);

@@ -42,12 +42,12 @@ public class SseEndpoint {
                        @QueryParam("token") String tokenParam, @HeaderParam("Authorization") String authorization,
                        @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("resume") String resumeParam) {
         String token = tokenParam != null ? tokenParam : bearer(authorization);
-        // Refuse with an HTTP status, not an event: EventSource gives up on 4xx instead of retrying forever.
-        runtime.tokens().verify(token);
         response.setHeader("Cache-Control", "no-cache, no-transform");
         response.setHeader("X-Accel-Buffering", "no");
+        // A refused token or connection (limit_exceeded) is an HTTP status, not an event: EventSource gives
+        // up on 4xx instead of retrying forever.
         new ConnectionHandler(runtime.sessions(), new SseConnection(sink, sse))
-                .open(token, lastEventId != null && !lastEventId.isBlank() ? lastEventId : resumeParam);
+                .openOrThrow(token, lastEventId != null && !lastEventId.isBlank() ? lastEventId : resumeParam);
         shrinkSendBuffer(response);
     }
 

@@ -12,6 +12,8 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +43,8 @@ public class RealtimeEndpoint {
             return;
         }
         // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
-        // make the container close the connection with 1009 (message too big).
+        // close the connection with 1009 (message too big): Undertow does it itself, Tyrus (Payara) hands
+        // them over up to its own 4 MiB read buffer, so message() checks too.
         int limit = runtime.config().maxFrameBytes();
         session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
@@ -63,7 +66,30 @@ public class RealtimeEndpoint {
             binding.framed = true;
             GrizzlyUpgradeRelease.release(session);
         }
+        // Characters never outnumber UTF-8 bytes: more characters than the buffer holds is too big.
+        if (text.length() > session.getMaxTextMessageBufferSize()) {
+            closeTooBig(session);
+            return;
+        }
         binding.handler.onText(text);
+    }
+
+    /** Frames are JSON text; a binary message gets a typed error and changes nothing. */
+    @OnMessage
+    public void binary(Session session, ByteBuffer data) {
+        Binding binding = binding(session);
+        if (binding != null) {
+            binding.handler.onUnsupported("binary messages are not supported: frames are JSON text");
+        }
+    }
+
+    private static void closeTooBig(Session session) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+                    "frame over " + session.getMaxTextMessageBufferSize() + " characters"));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "websocket " + session.getId() + ": close failed", e);
+        }
     }
 
     @OnClose
