@@ -316,13 +316,15 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         String message = "session resumed on another connection";
         Runnable close = () -> previous.close(ErrorCode.REPLACED, message);
         String bye = codec.encode(new Frames.Bye(ErrorCode.REPLACED.wire(), message, false));
-        previousIdle.thenRun(() -> {
+        // On a writer thread: a JAX-RS runtime that writes an event of another request (RESTEasy) swaps that
+        // request's context onto the current thread, which may be the request resuming the session.
+        previousIdle.thenRunAsync(() -> {
             try {
                 previous.write(bye, -1).whenComplete((ignored, error) -> close.run());
             } catch (RuntimeException e) {
                 close.run();
             }
-        });
+        }, registry.settings().writer());
         registry.afterGrace(close);
     }
 

@@ -23,6 +23,8 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
     private volatile String lastEventId;
     public volatile int comments;
+    /** Completes when the server ends the stream (or the test drops it). */
+    public final java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
 
     private SseClient(URI base, String token, String lastEventId) throws Exception {
         this.base = base;
@@ -93,6 +95,8 @@ public final class SseClient implements AutoCloseable {
             }
         } catch (java.io.IOException e) {
             // Closed by the test (a forced drop) or by the server.
+        } finally {
+            ended.complete(null);
         }
     }
 

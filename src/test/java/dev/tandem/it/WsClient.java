@@ -42,6 +42,10 @@ public final class WsClient implements AutoCloseable {
         socket.sendText(frame, true).join();
     }
 
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).join();
+    }
+
     /** Stops taking frames from the socket, so the server's writes back up. */
     public void stopReading() {
         reading = false;
