@@ -44,6 +44,10 @@ public class TokensResource {
         runtime.apiKeys().require(authorization, apiKey);
         JsonObject request = JsonBodies.object(body);
         String identity = JsonBodies.requiredString(request, "identity");
+        if (identity.startsWith(LinkTokensResource.GUEST_PREFIX)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "identities starting with "
+                    + LinkTokensResource.GUEST_PREFIX + " belong to share-link guests");
+        }
         String name = JsonBodies.optionalString(request, "name");
         List<String> rooms = JsonBodies.optionalStrings(request, "rooms");
         String room = JsonBodies.optionalString(request, "room");

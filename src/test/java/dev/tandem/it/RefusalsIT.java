@@ -164,4 +164,12 @@ class RefusalsIT extends DeployedTest {
                 .getJsonNumber("exp").longValue();
         assertEquals(exp * 1000, minted.body().getJsonNumber("expiresAt").longValue());
     }
+
+    @Test
+    void theApiKeyCannotMintATokenForAShareLinkGuestsIdentity() throws Exception {
+        Rest.Reply refused = rest.post("api/v1/tokens", "{\"identity\":\"guest:alice\",\"rooms\":[\"" + room + "\"]}");
+        assertEquals(400, refused.status());
+        assertEquals("bad_request", refused.body().getString("code"), refused::toString);
+        assertEquals(201, rest.post("api/v1/tokens", "{\"identity\":\"alice\",\"rooms\":[\"" + room + "\"]}").status());
+    }
 }
