@@ -44,9 +44,11 @@ public class TokensResource {
         runtime.apiKeys().require(authorization, apiKey);
         JsonObject request = JsonBodies.object(body);
         String identity = JsonBodies.requiredString(request, "identity");
-        if (identity.startsWith(LinkTokensResource.GUEST_PREFIX)) {
+        // Case and surrounding blanks ignored: "GUEST:bob" would read as a guest in any facepile.
+        String prefix = LinkTokensResource.GUEST_PREFIX;
+        if (identity.strip().regionMatches(true, 0, prefix, 0, prefix.length())) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "identities starting with "
-                    + LinkTokensResource.GUEST_PREFIX + " belong to share-link guests");
+                    + prefix + " belong to share-link guests");
         }
         String name = JsonBodies.optionalString(request, "name");
         List<String> rooms = JsonBodies.optionalStrings(request, "rooms");

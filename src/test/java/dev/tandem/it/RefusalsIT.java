@@ -167,9 +167,11 @@ class RefusalsIT extends DeployedTest {
 
     @Test
     void theApiKeyCannotMintATokenForAShareLinkGuestsIdentity() throws Exception {
-        Rest.Reply refused = rest.post("api/v1/tokens", "{\"identity\":\"guest:alice\",\"rooms\":[\"" + room + "\"]}");
-        assertEquals(400, refused.status());
-        assertEquals("bad_request", refused.body().getString("code"), refused::toString);
+        for (String identity : new String[] {"guest:alice", "GUEST:alice", " Guest:alice"}) {
+            Rest.Reply refused = rest.post("api/v1/tokens", "{\"identity\":\"" + identity + "\",\"rooms\":[\"" + room + "\"]}");
+            assertEquals(400, refused.status(), identity);
+            assertEquals("bad_request", refused.body().getString("code"), refused::toString);
+        }
         assertEquals(201, rest.post("api/v1/tokens", "{\"identity\":\"alice\",\"rooms\":[\"" + room + "\"]}").status());
     }
 }
