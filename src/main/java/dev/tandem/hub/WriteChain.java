@@ -1,5 +1,7 @@
 package dev.tandem.hub;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,9 +29,9 @@ final class WriteChain {
     private Outbox.Sink drainingFor;
     /** The sink a write was handed to and has not completed yet (null: none). */
     private Outbox.Sink writingTo;
-    /** Runs once the write in flight to {@link #idleWaitFor}, a detached sink, is done. */
-    private Runnable whenIdle;
-    private Outbox.Sink idleWaitFor;
+    /** What waits for the write in flight to a detached sink, per sink (null until the first one). A
+     *  session resumed twice in a row may have two. */
+    private Map<Outbox.Sink, Runnable> idleWaiters;
 
     WriteChain(ReentrantLock lock, OutboxLanes lanes, WriterPool writer, Outbox.Listener listener) {
         this.lock = lock;
@@ -93,10 +95,10 @@ final class WriteChain {
             }
             idle = writingTo != oldSink;
             if (!idle && afterWriteInFlight != null) {
-                // One waiter at a time: an older one whose write never ended is dropped (its connection is
-                // stuck and gets closed by its grace period anyway).
-                whenIdle = afterWriteInFlight;
-                idleWaitFor = oldSink;
+                if (idleWaiters == null) {
+                    idleWaiters = new IdentityHashMap<>(4);
+                }
+                idleWaiters.put(oldSink, afterWriteInFlight);
             }
         } finally {
             lock.unlock();
@@ -111,13 +113,7 @@ final class WriteChain {
         if (writingTo == target) {
             writingTo = null;
         }
-        if (idleWaitFor != target) {
-            return null;
-        }
-        Runnable waiting = whenIdle;
-        whenIdle = null;
-        idleWaitFor = null;
-        return waiting;
+        return idleWaiters == null ? null : idleWaiters.remove(target);
     }
 
     private static void runIfAny(Runnable action) {

@@ -83,6 +83,28 @@ class OutboxTest {
         assertEquals(2, handedBack.get(), "a sink with no write in flight is handed back at once");
     }
 
+    /** Found in review: a second resume while the first replaced sink still writes must not drop its waiter. */
+    @Test
+    void twoSinksDetachedInARowWithWritesInFlightAreEachHandedBackWhenTheirOwnWriteIsDone() {
+        var a = new ManualSink();
+        var outbox = outbox(10, 10_000, new CountingListener());
+        outbox.attach(a, "hello-a", 0);
+        var handedBack = new ArrayList<String>();
+        outbox.detach(a, () -> handedBack.add("a"));
+        var b = new ManualSink();
+        outbox.attach(b, "hello-b", 0);
+        outbox.detach(b, () -> handedBack.add("b"));
+        var c = new ManualSink();
+        c.autoComplete = true;
+        outbox.attach(c, "hello-c", 0);
+        assertEquals(List.of(), handedBack);
+        a.completeOne();
+        assertEquals(List.of("a"), handedBack);
+        b.completeOne();
+        assertEquals(List.of("a", "b"), handedBack);
+        assertEquals(List.of("hello-c"), c.written);
+    }
+
     @Test
     void writesOneAtATimeAndBatchesTheFramesThatWaitedMeanwhile() {
         var sink = new ManualSink();

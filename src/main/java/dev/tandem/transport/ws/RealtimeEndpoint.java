@@ -46,10 +46,11 @@ public class RealtimeEndpoint {
         // close the connection with 1009 (message too big): Undertow does it itself, Tyrus (Payara) hands
         // them over up to its own 4 MiB read buffer, so message() checks too.
         int limit = runtime.config().maxFrameBytes();
-        session.setMaxTextMessageBufferSize(Math.max(4 * limit, 1 << 20));
+        int buffered = Math.max(4 * limit, 1 << 20);
+        session.setMaxTextMessageBufferSize(buffered);
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
                 new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
-        session.getUserProperties().put(BINDING, new Binding(handler));
+        session.getUserProperties().put(BINDING, new Binding(handler, buffered));
         String token = first(session.getRequestParameterMap().get("token"));
         if (token != null) {
             handler.open(token, null);
@@ -67,8 +68,8 @@ public class RealtimeEndpoint {
             GrizzlyUpgradeRelease.release(session);
         }
         // Characters never outnumber UTF-8 bytes: more characters than the buffer holds is too big.
-        if (text.length() > session.getMaxTextMessageBufferSize()) {
-            closeTooBig(session);
+        if (text.length() > binding.maxChars) {
+            closeTooBig(session, binding.maxChars);
             return;
         }
         binding.handler.onText(text);
@@ -83,10 +84,9 @@ public class RealtimeEndpoint {
         }
     }
 
-    private static void closeTooBig(Session session) {
+    private static void closeTooBig(Session session, int maxChars) {
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
-                    "frame over " + session.getMaxTextMessageBufferSize() + " characters"));
+            session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame over " + maxChars + " characters"));
         } catch (IOException e) {
             LOG.log(Level.FINE, "websocket " + session.getId() + ": close failed", e);
         }
@@ -109,14 +109,16 @@ public class RealtimeEndpoint {
         return (Binding) session.getUserProperties().get(BINDING);
     }
 
-    /** What the endpoint keeps per session: the session layer's handler, and whether a frame has come. */
+    /** What the endpoint keeps per session: the session layer's handler, the frame bound, whether a frame has come. */
     private static final class Binding {
         final ConnectionHandler handler;
+        final int maxChars;
         /** Set on the first frame, when the container's handshake state is released. */
         volatile boolean framed;
 
-        Binding(ConnectionHandler handler) {
+        Binding(ConnectionHandler handler, int maxChars) {
             this.handler = handler;
+            this.maxChars = maxChars;
         }
     }
 
