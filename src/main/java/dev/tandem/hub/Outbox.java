@@ -113,7 +113,15 @@ public final class Outbox {
      * {@code greetingPosition}), then from the first unwritten frame.
      */
     public void attach(Sink newSink, String greetingText, long greetingPosition) {
-        chain.attach(newSink, greetingText, greetingPosition);
+        chain.attach(newSink, greetingText, greetingPosition, null);
+    }
+
+    /**
+     * As {@link #attach(Sink, String, long)}, but nothing is written before {@code notBefore} completes
+     * (normally or not): writes the transport issued to the sink itself before the outbox had it.
+     */
+    public void attach(Sink newSink, String greetingText, long greetingPosition, CompletionStage<?> notBefore) {
+        chain.attach(newSink, greetingText, greetingPosition, notBefore);
     }
 
     /**

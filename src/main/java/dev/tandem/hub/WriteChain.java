@@ -40,8 +40,8 @@ final class WriteChain {
         this.listener = listener;
     }
 
-    /** As {@link Outbox#attach}. */
-    void attach(Outbox.Sink newSink, String greetingText, long greetingPosition) {
+    /** As {@link Outbox#attach(Outbox.Sink, String, long, CompletionStage)}. */
+    void attach(Outbox.Sink newSink, String greetingText, long greetingPosition, CompletionStage<?> notBefore) {
         Outbox.Sink start;
         Runnable unsentFarewell;
         lock.lock();
@@ -60,7 +60,12 @@ final class WriteChain {
         if (unsentFarewell != null) {
             unsentFarewell.run();
         }
-        startDrain(start);
+        if (start != null && notBefore != null && !isDoneNormally(notBefore)) {
+            // The chain is claimed: frames offered meanwhile wait for it instead of starting another one.
+            notBefore.whenComplete((ignored, error) -> startDrain(start));
+        } else {
+            startDrain(start);
+        }
     }
 
     /** As {@link Outbox#finish}. */

@@ -19,6 +19,7 @@ import jakarta.json.JsonValue;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -255,11 +256,11 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
     // --- connection lifecycle -------------------------------------------------------------------
 
     /** Starts writing to a new connection, first the welcome, then everything queued. */
-    void attachNew(Connection newConnection, Frames.Welcome welcome) {
+    void attachNew(Connection newConnection, Frames.Welcome welcome, CompletionStage<?> notBefore) {
         synchronized (attachLock) {
             newConnection.bind(id);
             connection = newConnection;
-            outbox.attach(newConnection, codec.encode(welcome), 0);
+            outbox.attach(newConnection, codec.encode(welcome), 0, notBefore);
         }
     }
 

@@ -65,8 +65,13 @@ public final class ConnectionHandler {
                     "send hello with a join token first"));
             return;
         }
+        CompletionStage<?> repliesSoFar;
+        synchronized (this) {
+            repliesSoFar = lastDirectWrite;
+        }
         try {
-            session = registry.open(hello.token(), null, connection, hello.id());
+            // Replies to frames before hello may still be being written: the session's first write waits for them.
+            session = registry.open(hello.token(), null, connection, hello.id(), repliesSoFar);
         } catch (ProtocolException e) {
             refuse(e.withRequestId(hello.id()));
         }

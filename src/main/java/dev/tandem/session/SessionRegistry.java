@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -93,6 +94,15 @@ public final class SessionRegistry {
      * {@link dev.tandem.protocol.ProtocolException} for a bad token.
      */
     public ClientSession open(String token, String resume, Connection connection, String requestId) {
+        return open(token, resume, connection, requestId, null);
+    }
+
+    /**
+     * As {@link #open(String, String, Connection, String)}; a new session writes nothing to the connection
+     * before {@code notBefore} completes (the replies the transport sent before the session existed).
+     */
+    public ClientSession open(String token, String resume, Connection connection, String requestId,
+                              CompletionStage<?> notBefore) {
         Principal principal = tokens.verify(token);
         ResumePoint point = ResumePoint.parse(resume);
         if (point != null) {
@@ -106,7 +116,7 @@ public final class SessionRegistry {
         requireConnectionAllowed(principal.identity());
         ClientSession session = new ClientSession(newSessionId(), principal, this, hub, docs, codec, settings);
         sessions.put(session.id(), session);
-        session.attachNew(connection, welcome(requestId, session, principal, false));
+        session.attachNew(connection, welcome(requestId, session, principal, false), notBefore);
         return session;
     }
 

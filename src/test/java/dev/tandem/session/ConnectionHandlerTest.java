@@ -86,4 +86,62 @@ class ConnectionHandlerTest {
         assertNull(connection.closedWith);
         assertEquals(0, handler.session().subscriptionCount());
     }
+
+    /** A connection whose writes complete when the test says so, and which counts writes that overlapped. */
+    private static final class ManualConnection implements Connection {
+        final List<String> written = new java.util.ArrayList<>();
+        final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        int overlapping;
+
+        @Override
+        public synchronized java.util.concurrent.CompletionStage<?> write(String text, long position) {
+            if (!inFlight.isEmpty()) {
+                overlapping++;
+            }
+            written.add(text);
+            var done = new java.util.concurrent.CompletableFuture<Void>();
+            inFlight.add(done);
+            return done;
+        }
+
+        void completeOne() {
+            java.util.concurrent.CompletableFuture<Void> done;
+            synchronized (this) {
+                done = inFlight.poll();
+            }
+            done.complete(null);
+        }
+
+        synchronized int writes() {
+            return written.size();
+        }
+
+        @Override
+        public void close(ErrorCode code, String message) {
+        }
+
+        @Override
+        public boolean unidirectional() {
+            return false;
+        }
+    }
+
+    @Test
+    void aHelloRightAfterARefusedFrameGetsItsWelcomeOnlyOnceTheRefusalIsWritten() {
+        var connection = new ManualConnection();
+        var handler = new ConnectionHandler(fixture.registry, connection);
+        handler.onText("{\"type\":\"subscribe\",\"id\":\"early\",\"topic\":\"r1/chat\"}");
+        handler.onText("{\"type\":\"hello\",\"id\":\"h1\",\"token\":\"" + token("dee") + "\"}");
+        handler.onText("{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"r1/chat\"}");
+        assertEquals(1, connection.writes(), "the welcome waits for the refusal still being written");
+        connection.completeOne();
+        assertEquals(2, connection.writes());
+        assertTrue(connection.written.get(1).contains("\"welcome\""), connection.written.get(1));
+        while (connection.writes() < 4 && !connection.inFlight.isEmpty()) {
+            connection.completeOne();
+        }
+        assertEquals(0, connection.overlapping, "never two writes in flight on one connection");
+        assertTrue(connection.written.get(0).contains("unauthorized"), connection.written.get(0));
+        assertTrue(String.join("", connection.written).contains("\"s1\""), "the subscribe after hello was answered");
+    }
 }
