@@ -13,7 +13,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 SERVERS_DIR="${BENCH_SERVERS_DIR:-/tmp/bench-servers}"
 BUILD_DIR="${BENCH_BUILD_DIR:-/tmp/build-bench}"
-export BENCH_SERVERS_DIR="$SERVERS_DIR" BENCH_WAR="$BUILD_DIR/tandem.war"
+export BENCH_SERVERS_DIR="$SERVERS_DIR" BENCH_WAR="$BUILD_DIR/tandem.war" BENCH_FLOOR_WAR="$BUILD_DIR/floor/floor.war"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 || true
 echo "[run] open files limit: $(ulimit -n)"
@@ -32,6 +32,10 @@ fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_WAR" ]]; then
   echo "[run] building the WAR"
   (cd "$REPO_DIR" && mvn -B -q package -DskipTests -Dbuild.dir="$BUILD_DIR")
+fi
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_FLOOR_WAR" ]]; then
+  # the idle scenario's floor: a bare JSR-356 echo endpoint deployed beside Tandem (bench/floor)
+  (cd "$BENCH_DIR/floor" && mvn -B -q package -Dbuild.dir="$BUILD_DIR/floor")
 fi
 mkdir -p "$SERVERS_DIR"
 if [[ ! -f "$SERVERS_DIR/payara-micro-6.2025.10.jar" ]]; then

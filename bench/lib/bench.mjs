@@ -169,7 +169,7 @@ async function capacity(system, server) {
 }
 
 async function storm(system, server) {
-  if (system !== 'tandem-ws') return;
+  if (!system.startsWith('tandem')) return;
   const n = Number(env('STORM_SUBS', '1000'));
   const rate = Number(env('STORM_RATE', '50'));
   const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: n, workers: 2, concurrency: 50 });
@@ -248,8 +248,9 @@ async function main() {
     try {
       await sleep(2000);
       if (runs(name, 'idle')) {
-        const system = systemsOf(name)[0];
-        await guarded('idle', system, server, '', () => idle({ system, server, n: Number(env('IDLE_N', '5000')) }));
+        for (const system of systemsOf(name)) {
+          await guarded('idle', system, server, '', () => idle({ system, server, n: Number(env('IDLE_N', '5000')) }));
+        }
       }
       // Tandem keeps a dropped session (and its subscriptions) for tandem.session.ttlSeconds (60 s).
       // BENCH_TANDEM_SETTLE_S=65 waits that out between scenarios; default 0 (back to back), which
@@ -262,7 +263,6 @@ async function main() {
       for (const system of systemsOf(name)) {
         if (runs(name, 'fanout')) { await fanout(system, server); await settle(); }
         if (runs(name, 'documents')) await documents(system, server);
-        if (system.endsWith('-sse')) continue; // later scenarios: WebSocket transports only
         if (runs(name, 'storm')) { await storm(system, server); await settle(); }
         if (runs(name, 'rooms')) { await rooms(system, server); await settle(); }
         if (runs(name, 'capacity')) { await capacity(system, server); await settle(); }

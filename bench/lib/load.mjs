@@ -53,7 +53,7 @@ export async function openSession({ system, server, rooms, subsPerRoom, workers 
   const res = await Promise.all(subWorkers.map((w, j) => w.call({ cmd: 'connect', subs: shares[j], concurrency })));
   const connect = { ok: res.reduce((a, r) => a + r.ok, 0), failed: res.reduce((a, r) => a + r.failed, 0),
     firstErrors: res.flatMap((r) => r.firstErrors), ms: Math.round(now() - t0) };
-  if (system !== 'none') await pub.call({ cmd: 'pubOpen', rooms });
+  if (system !== 'none' && system !== 'echo-floor') await pub.call({ cmd: 'pubOpen', rooms });
   return { system, server, rooms, subsPerRoom, subWorkers, pub, connect, total: all.length,
     close: async () => { await Promise.all([...subWorkers, pub].map((w) => w.close())); } };
 }
@@ -161,14 +161,17 @@ function histogram(server, label) {
   } catch (e) { console.log(`[bench] class histogram failed: ${e.message}`); }
 }
 
-export async function idle({ system, server, n }) {
+/** Memory after full GCs before and with n connections of one system open; per connection. */
+async function connectionsCost({ system, server, n, label }) {
   const base = await heapKb(server);
-  histogram(server, 'baseline');
+  histogram(server, `${label}baseline`);
   const baseRss = rssKb(server.pid);
-  const sess = await openSession({ system, server, rooms: ['r1'], subsPerRoom: n, workers: 2, autoResume: false, concurrency: 25 });
+  // Their own room: a dropped SSE stream is only noticed at the next heartbeats (~40 s), and until then
+  // it must not be one more subscriber of the topic the next scenario publishes to.
+  const sess = await openSession({ system, server, rooms: ['idle'], subsPerRoom: n, workers: 2, autoResume: false, concurrency: 25 });
   await sleep(3000);
   const withN = await heapKb(server);
-  histogram(server, `with${n}`);
+  histogram(server, `${label}with${n}`);
   const rssN = rssKb(server.pid);
   const ok = sess.connect.ok;
   await sess.close();
@@ -179,4 +182,22 @@ export async function idle({ system, server, n }) {
     rssPerConnKb: ok ? +((rssN - baseRss) / ok).toFixed(2) : null,
     externalPerConnKb: (ok && withN.externalKb != null) ? +((withN.externalKb - base.externalKb) / ok).toFixed(2) : null,
   };
+}
+
+/**
+ * Idle connections of a system. On a Java server with the floor WAR deployed (bench/floor: a bare
+ * JSR-356 echo endpoint), the same n connections to the echo endpoint are measured next, on the same
+ * server process: the container's own cost per connection, which Tandem's is compared with. Tandem
+ * goes first so that its RSS grows from the same start as before the floor existed; the floor waits
+ * until Tandem has let go of the dropped sessions (tandem.session.ttlSeconds, 60 s).
+ */
+export async function idle({ system, server, n }) {
+  const own = await connectionsCost({ system, server, n, label: '' });
+  if (server.kind !== 'java' || !server.floor || system !== 'tandem-ws') return own;
+  const waitS = Number(process.env.IDLE_FLOOR_WAIT_S || '65');
+  console.log(`[bench] idle: waiting ${waitS} s for the dropped sessions to expire, then the echo floor`);
+  await sleep(waitS * 1000);
+  const floor = await connectionsCost({ system: 'echo-floor', server, n, label: 'floor-' });
+  return { ...own, floor, overFloorKb: (own.heapPerConnKb != null && floor.heapPerConnKb != null && floor.connected === n)
+    ? +(own.heapPerConnKb - floor.heapPerConnKb).toFixed(2) : null };
 }

@@ -120,14 +120,21 @@ function buildRun(dir, headline) {
     out.push('Per connection = (after N connections − baseline) / N, both after a full GC (`jcmd GC.run` ×2 for Java, `gc()` for Node).', '');
     out.push('| system | connected | heap KB/conn | RSS KB/conn | baseline heap MB | heap with N MB | baseline RSS MB | RSS with N MB | notes |');
     out.push('|---|---|---|---|---|---|---|---|---|');
+    const row = (name, x, note = '') => out.push(`| ${name} | ${x.connected}/${x.requested} | ${fmt(x.heapPerConnKb, 2)} | ${fmt(x.rssPerConnKb, 2)} | ${fmt(x.baseline.heapKb / 1024)} | ${fmt(x.loaded.heapKb / 1024)} | ${fmt(x.baseline.rssKb / 1024)} | ${fmt(x.loaded.rssKb / 1024)} | ${note}${x.failed ? `${x.failed} failed: ${x.firstErrors.join('; ')}` : ''}${x.externalPerConnKb ? ` external ${x.externalPerConnKb} KB/conn` : ''} |`);
     for (const r of idle) {
       if (r.error) { out.push(`| ${key(r)} | – | – | – | – | – | – | – | ERROR: ${r.error} |`); continue; }
-      const x = r.result;
-      out.push(`| ${key(r)} | ${x.connected}/${x.requested} | ${fmt(x.heapPerConnKb, 2)} | ${fmt(x.rssPerConnKb, 2)} | ${fmt(x.baseline.heapKb / 1024)} | ${fmt(x.loaded.heapKb / 1024)} | ${fmt(x.baseline.rssKb / 1024)} | ${fmt(x.loaded.rssKb / 1024)} | ${x.failed ? `${x.failed} failed: ${x.firstErrors.join('; ')}` : ''}${x.externalPerConnKb ? ` external ${x.externalPerConnKb} KB/conn` : ''} |`);
+      row(key(r), r.result);
+      if (r.result.floor) row(`echo floor @${r.server}`, r.result.floor, 'bare JSR-356 echo endpoint, same server process, measured after Tandem; RSS not comparable (heap already grown). ');
     }
     out.push('');
+    const floors = idle.filter((r) => r.result?.floor);
+    if (floors.length) {
+      out.push('The floor is what the container itself keeps per idle WebSocket connection: the same N connections to a bare JSR-356 echo endpoint (`bench/floor`), deployed beside Tandem, each sending one message and getting it back. ' +
+        'Tandem over its floor (PRODUCT.md: Tandem adds at most 2 KB of its own): ' +
+        floors.map((r) => `${key(r)} ${fmt(r.result.overFloorKb, 2)} KB (${fmt(r.result.heapPerConnKb, 2)} − ${fmt(r.result.floor.heapPerConnKb, 2)})`).join(', ') + '.', '');
+    }
     const sio = idle.find((r) => r.system === 'socketio' && r.result);
-    const wf = idle.find((r) => r.server === 'wildfly' && r.result);
+    const wf = idle.find((r) => r.server === 'wildfly' && r.system === 'tandem-ws' && r.result);
     if (wf) out.push(`Target: < 10 KB heap per idle WS connection on WildFly → measured ${fmt(wf.result.heapPerConnKb, 2)} KB: ${wf.result.heapPerConnKb < 10 ? 'meets' : 'misses'} target${sio ? `; Socket.IO in the same run ${fmt(sio.result.heapPerConnKb, 2)} KB (ratio Tandem/Socket.IO ${fmt(wf.result.heapPerConnKb / sio.result.heapPerConnKb, 2)})` : ''}.`, '');
     const ok = idle.filter((r) => r.result);
     if (ok.length) {
@@ -164,7 +171,7 @@ function buildRun(dir, headline) {
   // ---- storm
   const storm = res.runs.filter((r) => r.scenario === 'storm');
   if (storm.length) {
-    out.push('### Resume storm (all subscribers cut at once, 5 s into a 20 s publish; each resumes with `since`)', '');
+    out.push('### Resume storm (all subscribers cut at once, 5 s into a 20 s publish; WebSocket subscribers resume with `since`, SSE subscribers with `Last-Event-ID`)', '');
     out.push('| system | subscribers | msg/s | reconnected | acked recovered | reset | all re-subscribed ms | all caught up ms | lost | dup | seq gaps | seq dups |');
     out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of storm) {

@@ -45,6 +45,8 @@ function childrenOf(pid) {
 
 export async function startServer(name, { benchDir, logDir, serversDir, war, extraProps = [] }) {
   const def = SERVERS[name];
+  // The idle scenario's floor (bench/floor), deployed beside Tandem at /floor when it was built.
+  const floorWar = process.env.BENCH_FLOOR_WAR && fs.existsSync(process.env.BENCH_FLOOR_WAR) ? process.env.BENCH_FLOOR_WAR : null;
   const ports = name === 'wildfly' ? [9080, 10990] : [def.port];
   for (const p of ports) if (!portFree(p)) throw new Error(`port ${p} busy: not starting ${name}`);
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
@@ -65,6 +67,7 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     // 127.0.0.1, no Hazelcast member, unbounded HTTP worker queue); BENCH_PAYARA_PREBOOT=none leaves them out.
     const preboot = process.env.BENCH_PAYARA_PREBOOT ?? path.join(benchDir, '..', 'server-config', 'payara', 'pre-boot-commands.asadmin');
     const micro = ['--deploy', war, '--contextroot', '/', '--port', String(def.port), '--nocluster'];
+    if (floorWar) micro.push('--deploy', `${floorWar}:/floor`);
     if (preboot !== 'none') {
       const file = path.join(logDir, 'pre-boot-commands.asadmin');
       fs.writeFileSync(file, fs.readFileSync(preboot, 'utf8').replaceAll('@BIND@', '127.0.0.1'));
@@ -74,9 +77,12 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     { stdio: ['ignore', log, log], detached: true, cwd: serversDir });
   } else if (name === 'wildfly') {
     const home = path.join(serversDir, 'wildfly-39.0.1.Final');
-    fs.copyFileSync(war, path.join(home, 'standalone', 'deployments', 'ROOT.war'));
-    for (const f of ['ROOT.war.failed', 'ROOT.war.deployed', 'ROOT.war.undeployed']) {
-      fs.rmSync(path.join(home, 'standalone', 'deployments', f), { force: true });
+    const deployments = path.join(home, 'standalone', 'deployments');
+    fs.copyFileSync(war, path.join(deployments, 'ROOT.war'));
+    if (floorWar) fs.copyFileSync(floorWar, path.join(deployments, 'floor.war'));
+    else fs.rmSync(path.join(deployments, 'floor.war'), { force: true });
+    for (const app of ['ROOT.war', 'floor.war']) {
+      for (const marker of ['failed', 'deployed', 'undeployed']) fs.rmSync(path.join(deployments, `${app}.${marker}`), { force: true });
     }
     const javaOpts = `-Xms512m -Xmx${HEAP} ${JVM_OPTS.join(' ')} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true`;
     child = spawn(path.join(home, 'bin', 'standalone.sh'), ['-b', '127.0.0.1', '-bmanagement', '127.0.0.1',
@@ -101,8 +107,27 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     const java = kids.find((k) => { try { return fs.readFileSync(`/proc/${k}/comm`, 'utf8').startsWith('java'); } catch { return false; } });
     if (java) pid = java;
   }
-  return { name, port: def.port, kind: def.kind, pid, groupPid: child.pid, startMs: Date.now() - started,
+  const floor = floorWar ? await floorAnswers(def.port) : false;
+  if (floorWar && !floor) console.log(`[bench] ${name}: the floor endpoint /floor/echo did not answer; idle runs without it`);
+  return { name, port: def.port, kind: def.kind, pid, groupPid: child.pid, startMs: Date.now() - started, floor,
     stop: () => stopPid(child.pid) };
+}
+
+/** Whether the floor WAR's echo endpoint is deployed: its upgrade answers 101 (WildFly deploys it after ROOT). */
+async function floorAnswers(port) {
+  for (let i = 0; i < 60; i++) {
+    const ok = await new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/floor/echo', timeout: 5000,
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      req.on('upgrade', (res, socket) => { socket.destroy(); resolve(true); });
+      req.on('response', (res) => { res.resume(); resolve(false); });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await sleep(500);
+  }
+  return false;
 }
 
 async function stopPid(groupPid) {

@@ -91,6 +91,18 @@ async function openSub(sub) {
       ws.on('close', () => { if (!sub.closing) stats.closes++; });
       ws.on('message', (buf) => record(sub, JSON.parse(buf)));
     });
+  } else if (system === 'echo-floor') {
+    // The idle scenario's floor (bench/floor): a bare JSR-356 echo endpoint on the same server.
+    // One message each way, as Tandem's connections get their hello and welcome, then idle.
+    await new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/floor/echo`, { perMessageDeflate: false });
+      sub.ws = ws;
+      const hello = JSON.stringify({ type: 'hello', pad: 'x'.repeat(256) });
+      ws.on('open', () => ws.send(hello));
+      ws.on('message', (buf) => (String(buf) === hello ? resolve() : reject(new Error('echo differs'))));
+      ws.on('error', (e) => { stats.errors++; reject(e); });
+      ws.on('close', () => { if (!sub.closing) stats.closes++; });
+    });
   } else if (system === 'socketio') {
     await new Promise((resolve, reject) => {
       const s = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -227,7 +239,10 @@ function openTandemSse(sub, resume = false) {
     });
     sub.req = req;
     sub.onWelcome = (f) => {
-      if (resume && f.session === sub.session) { resolve(); return; } // session resumed: subscriptions kept
+      if (resume && f.session === sub.session) { // session resumed: subscriptions kept, the outbox replays
+        if (sub.droppedAt) { sub.resumeAckAt = now(); sub.recovered = true; }
+        resolve(); return;
+      }
       sub.session = f.session;
       const frame = { type: 'subscribe', id: resume ? 'resub' : 'sub', topic };
       if (resume && sub.lastSeq != null) frame.since = { epoch: sub.epoch, seq: sub.lastSeq };
@@ -376,17 +391,20 @@ process.on('message', async (m) => {
       }
       case 'drop': {
         // Resume storm: cut every subscriber at once (no close handshake), then resume with `since`.
+        // WebSocket: a new connection subscribes with `since`; SSE: a new stream with Last-Event-ID
+        // resumes the session, as EventSource does (a session that is gone subscribes with `since`).
         const t0 = now();
-        const old = subs.map((s) => s.ws);
-        for (const s of subs) { s.droppedAt = t0; s.resumeAckAt = 0; s.caughtUpAt = 0; s.ws = null; }
-        for (const ws of old) { try { ws.terminate(); } catch {} }
+        const old = subs.map((s) => s.ws || s.req);
+        for (const s of subs) { s.droppedAt = t0; s.resumeAckAt = 0; s.caughtUpAt = 0; s.ws = null; s.req = null; }
+        for (const c of old) { try { c.terminate ? c.terminate() : c.destroy(); } catch {} }
         let next = 0, ok = 0, failed = 0;
         const firstErrors = [];
         const lane = async () => {
           while (next < subs.length) {
             const s = subs[next++];
             const since = s.lastSeq == null ? null : { epoch: s.epoch, seq: s.lastSeq };
-            try { await withTimeout(openTandemWs(s, since), 30000, 'resume'); ok++; } catch (e) {
+            const resume = cfg.system === 'tandem-sse' ? openTandemSse(s, true) : openTandemWs(s, since);
+            try { await withTimeout(resume, 30000, 'resume'); ok++; } catch (e) {
               failed++; if (firstErrors.length < 3) firstErrors.push(String(e.message || e));
             }
           }
