@@ -29,7 +29,9 @@ if ! command -v gnuplot >/dev/null 2>&1; then
     || echo "[run] gnuplot unavailable: RESULTS.md will have tables but no charts"
 fi
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_WAR" ]]; then
+# The WAR and the Java servers are needed only when BENCH_SERVERS (default: every server) names them.
+wants() { [[ ",${BENCH_SERVERS:-payara,wildfly}," == *",$1,"* ]]; }
+if { wants payara || wants wildfly; } && [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_WAR" ]]; then
   echo "[run] building the WAR"
   (cd "$REPO_DIR" && mvn -B -q package -DskipTests -Dbuild.dir="$BUILD_DIR")
 fi
@@ -38,10 +40,10 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_FLOOR_WAR" ]]; then
   (cd "$BENCH_DIR/floor" && mvn -B -q package -Dbuild.dir="$BUILD_DIR/floor")
 fi
 mkdir -p "$SERVERS_DIR"
-if [[ ! -f "$SERVERS_DIR/payara-micro-6.2025.10.jar" ]]; then
+if wants payara && [[ ! -f "$SERVERS_DIR/payara-micro-6.2025.10.jar" ]]; then
   (cd "$REPO_DIR" && mvn -B -q dependency:copy -Dartifact=fish.payara.extras:payara-micro:6.2025.10 -DoutputDirectory="$SERVERS_DIR")
 fi
-if [[ ! -x "$SERVERS_DIR/wildfly-39.0.1.Final/bin/standalone.sh" ]]; then
+if wants wildfly && [[ ! -x "$SERVERS_DIR/wildfly-39.0.1.Final/bin/standalone.sh" ]]; then
   (cd "$REPO_DIR" && mvn -B -q dependency:copy -Dartifact=org.wildfly:wildfly-dist:39.0.1.Final:zip -DoutputDirectory="$SERVERS_DIR")
   unzip -q -o "$SERVERS_DIR/wildfly-dist-39.0.1.Final.zip" -d "$SERVERS_DIR"
 fi

@@ -4,7 +4,7 @@
 // usage: node lib/bench.mjs [scenario...]   scenarios: interleaved idle fanout capacity storm rooms documents (default: all)
 // `interleaved` is the fan-out with every message server up at once and the systems taking turns within each
 // repetition (rotating order), so peers and Tandem share the same background load: its ratios are the fair ones.
-// env:   BENCH_SERVERS=ws-relay,socketio,hocuspocus,payara,wildfly  DOCS_REPEAT=3  DOCS_PROCS=10,2   FANOUT_SECONDS=20  FANOUT_REPEAT=3
+// env:   BENCH_SERVERS=ws-relay,socketio,hocuspocus,automerge-repo,payara,wildfly  DOCS_REPEAT=3  DOCS_PROCS=10,2   FANOUT_SECONDS=20  FANOUT_REPEAT=3
 //        IDLE_N=5000  CAPACITY_SUBS=500,1000  CAPACITY_RATES=50,100,200,400  CAPACITY_SECONDS=10
 //        STORM_SUBS=1000  ROOMS=200  ROOM_SUBS=10  ROOM_RATE=5  BENCH_SSE=payara,wildfly
 import fs from 'node:fs';
@@ -22,14 +22,15 @@ const list = (k, d) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const ALL = ['interleaved', 'idle', 'fanout', 'capacity', 'storm', 'rooms', 'documents'];
-// Which scenarios each peer takes part in: the message peers have no documents, Hocuspocus only has documents.
+// Which scenarios each peer takes part in: the message peers have no documents, Hocuspocus and automerge-repo
+// only have documents.
 const PEER_SCENARIOS = { 'ws-relay': ['interleaved', 'idle', 'fanout', 'capacity', 'rooms'],
   socketio: ['interleaved', 'idle', 'fanout', 'capacity', 'rooms'],
-  hocuspocus: ['documents'] };
+  hocuspocus: ['documents'], 'automerge-repo': ['documents'] };
 const runs = (server, scenario) => scenarios.includes(scenario) && (PEER_SCENARIOS[server]?.includes(scenario) ?? true);
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const s of scenarios) if (!ALL.includes(s)) { console.error(`unknown scenario ${s}; known: ${ALL.join(' ')}`); process.exit(2); }
-const servers = list('BENCH_SERVERS', 'ws-relay,socketio,hocuspocus,payara,wildfly')
+const servers = list('BENCH_SERVERS', 'ws-relay,socketio,hocuspocus,automerge-repo,payara,wildfly')
   .filter((name) => scenarios.some((sc) => runs(name, sc)));
 const sseOn = list('BENCH_SSE', 'payara,wildfly');
 const runId = env('BENCH_RUN_ID', new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19));
@@ -211,14 +212,15 @@ async function rooms(system, server) {
 }
 
 // Documents: 10 clients x 200 concurrent stroke appends to one document (Tandem: Automerge over doc.sync;
-// Hocuspocus: Yjs), time until every client and the server hold the same state. Client processes:
+// Hocuspocus: Yjs; automerge-repo: Automerge over its own sync), time until every client and the server hold
+// the same state. Client processes:
 // DOCS_PROCS (default "10,2": one per client, then two processes of five clients each).
 async function documents(system, server) {
   const repeat = Number(env('DOCS_REPEAT', '3'));
   for (const procs of list('DOCS_PROCS', '10,2').map(Number)) {
     for (let i = 1; i <= repeat; i++) {
       await guarded('documents', system, server, `procs${procs}-rep${i}`, () => converge({
-        system: system === 'hocuspocus' ? 'hocuspocus' : 'tandem', base: `http://127.0.0.1:${server.port}/`, key: API_KEY,
+        system: system === 'hocuspocus' || system === 'automerge-repo' ? system : 'tandem', base: `http://127.0.0.1:${server.port}/`, key: API_KEY,
         port: server.port, pid: server.pid, procs, clients: Number(env('DOCS_CLIENTS', '10')),
         strokes: Number(env('DOCS_STROKES', '200')), sse: system.endsWith('-sse') ? Number(env('DOCS_CLIENTS', '10')) : 0,
       }));

@@ -1,12 +1,15 @@
 // Documents scenario: N concurrent clients append S strokes each to one shared document; measures
 // the time until every client replica and the server hold the same state, the bytes on the wire
-// and the CPU of clients and server. Same load for both systems:
+// and the CPU of clients and server. Same load for every system:
 //   tandem      real @automerge/automerge clients (src/test/js/server-clients.mjs), doc.sync over
 //               WebSocket (or SSE), against a running Tandem;
-//   hocuspocus  real Yjs clients with HocuspocusProvider (peers/hocuspocus-clients.mjs).
+//   hocuspocus  real Yjs clients with HocuspocusProvider (peers/hocuspocus-clients.mjs);
+//   automerge-repo  real @automerge/automerge-repo clients, a Repo each with the WebSocket client adapter
+//               (peers/automerge-repo-clients.mjs), against an automerge-repo sync server (peers/automerge-repo.mjs).
 // Clients run in P separate Node processes (default: one per client), never in the server's.
 //   node lib/documents.mjs --system tandem --base http://127.0.0.1:18080/ --key KEY [--pid SERVER_PID]
 //   node lib/documents.mjs --system hocuspocus --port 18092 [--pid SERVER_PID]
+//   node lib/documents.mjs --system automerge-repo --port 18093 [--pid SERVER_PID]
 //   options: --clients 10 --strokes 200 --procs 10 --sse 0 --timeout 180000
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENTS = {
   tandem: path.resolve(here, '..', '..', 'src', 'test', 'js', 'server-clients.mjs'),
   hocuspocus: path.resolve(here, '..', 'peers', 'hocuspocus-clients.mjs'),
+  'automerge-repo': path.resolve(here, '..', 'peers', 'automerge-repo-clients.mjs'),
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,10 +44,20 @@ function clientProcess(script) {
     waiting.delete(m.rid);
     if (w) (m.error ? w.reject(new Error(m.error)) : w.resolve(m));
   });
+  // A client process that dies (e.g. a crash of node itself) fails its pending and later calls instead of
+  // leaving the run waiting for replies forever.
+  let died = null;
+  child.stdin.on('error', () => {}); // EPIPE once the child is gone: reported through `died`
+  child.on('exit', (code, signal) => {
+    died = new Error(`client process ${child.pid} exited (code ${code}, signal ${signal})`);
+    for (const w of waiting.values()) w.reject(died);
+    waiting.clear();
+  });
   return {
     call(cmd, args = {}) {
       const r = ++rid;
       return new Promise((resolve, reject) => {
+        if (died) return reject(died);
         waiting.set(r, { resolve, reject });
         child.stdin.write(JSON.stringify({ cmd, rid: r, ...args }) + '\n');
       });
@@ -65,6 +79,14 @@ function serverProbe(o, doc) {
       return { shapes: r.shapes, heads: r.stateVector ? [r.stateVector] : [] };
     };
   }
+  if (o.system === 'automerge-repo') {
+    // The sync server's own copy: shape count and sorted Automerge heads (peers/automerge-repo.mjs).
+    return async () => {
+      const res = await fetch(`http://127.0.0.1:${o.port}/__doc/${encodeURIComponent(doc)}`);
+      if (!res.ok) throw new Error(`server view: ${res.status}`);
+      return res.json();
+    };
+  }
   // Polls heads only (?view=false: the JSON view of a 2,000-shape document is not free); the shape
   // count is read from the full view once the heads match.
   const [room, name] = doc.split('/');
@@ -82,6 +104,13 @@ function serverProbe(o, doc) {
 
 async function openArgs(o, i, room, doc) {
   if (o.system === 'hocuspocus') return { c: 'c' + i, url: `ws://127.0.0.1:${o.port}`, doc };
+  if (o.system === 'automerge-repo') {
+    // automerge-repo generates document ids: the sync server creates the named document ({shapes: {}}) on the
+    // first POST and answers its `automerge:` URL to every client, which then `find`s it (see peers/automerge-repo.mjs).
+    const res = await fetch(`http://127.0.0.1:${o.port}/__doc/${encodeURIComponent(doc)}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`create document: ${res.status}`);
+    return { c: 'c' + i, url: `ws://127.0.0.1:${o.port}`, doc: (await res.json()).url };
+  }
   const res = await fetch(o.base + 'api/v1/tokens', {
     method: 'POST', headers: { Authorization: 'Bearer ' + o.key, 'Content-Type': 'application/json' },
     body: JSON.stringify({ identity: 'c' + i, rooms: [room] }),
@@ -97,7 +126,7 @@ export async function converge(options) {
   const o = { clients: 10, strokes: 200, sse: 0, timeout: 180_000, ...given };
   o.procs = Math.min(o.procs || o.clients, o.clients);
   const room = 'docs' + Date.now().toString(36);
-  const doc = o.system === 'hocuspocus' ? room + '-canvas' : room + '/canvas';
+  const doc = o.system === 'tandem' ? room + '/canvas' : room + '-canvas';
   const procs = Array.from({ length: o.procs }, () => clientProcess(CLIENTS[o.system]));
   const owner = (i) => procs[i % o.procs];
   const server = serverProbe(o, doc);

@@ -209,24 +209,39 @@ function buildRun(dir, headline) {
     }
     const med = (xs) => { const v = xs.filter((x) => x != null).sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)] : null; };
     const medians = new Map();
+    const timedOut = new Map(); // groups without a converged run whose runs timed out: the shortest timeout (a lower bound)
     for (const [k, rs] of groups) {
       const [sys, procs] = k.split('|');
       const ok = rs.filter((r) => !r.error).map((r) => r.result);
       const errs = rs.filter((r) => r.error).map((r) => r.error);
       const conv = ok.map((x) => x.convergeMs);
       medians.set(k, med(conv));
+      const bounds = errs.map((e) => /no convergence in (\d+) ms/.exec(e)).filter(Boolean).map((m) => Number(m[1]));
+      if (!ok.length && bounds.length) timedOut.set(k, Math.min(...bounds));
       out.push(`| ${sys} | ${procs.replace('procs', '')} | ${ok.length}${errs.length ? ` (+${errs.length} failed: ${errs[0].slice(0, 120)})` : ''} | ` +
         `${fmt(med(conv))} (${conv.length ? Math.min(...conv) + '–' + Math.max(...conv) : '–'}) | ${fmt(med(ok.map((x) => x.editsDoneMs)))} | ` +
         `${fmt(med(ok.map((x) => x.clientCpuMs)))} | ${fmt(med(ok.map((x) => x.serverCpuMs)))} | ${fmt(med(ok.map((x) => x.wire.bytesIn)))} | ` +
         `${fmt(med(ok.map((x) => x.wire.bytesOut)))} | ${fmt(med(ok.map((x) => x.wire.messagesIn)))} / ${fmt(med(ok.map((x) => x.wire.messagesOut)))} |`);
     }
+    const HP = 'hocuspocus@hocuspocus', AM = 'automerge-repo@automerge-repo';
     const ratios = [];
     for (const [k, v] of medians) {
       const [sys, procs] = k.split('|');
-      const hp = medians.get(`hocuspocus|${procs}`);
-      if (sys !== 'hocuspocus' && v && hp) ratios.push(`${sys} (${procs.replace('procs', '')} processes) ${(v / hp).toFixed(1)}×`);
+      const hp = medians.get(`${HP}|${procs}`);
+      if (sys !== HP && v && hp) ratios.push(`${sys} (${procs.replace('procs', '')} processes) ${(v / hp).toFixed(1)}×`);
     }
     if (ratios.length) out.push('', 'Time to converge relative to Hocuspocus with the same client processes (lower is better, 1.0× = as fast): ' + ratios.join('; ') + '.');
+    // Against automerge-repo the other way round (its time / the system's: how many times faster); if no
+    // automerge-repo run converged before its timeout, the timeout gives a lower bound (≥).
+    const speedups = [];
+    for (const [k, v] of medians) {
+      const [sys, procs] = k.split('|');
+      const am = medians.get(`${AM}|${procs}`) ?? timedOut.get(`${AM}|${procs}`);
+      const bound = medians.get(`${AM}|${procs}`) == null ? '≥ ' : '';
+      if (sys !== AM && v && am) speedups.push(`${sys} (${procs.replace('procs', '')} processes) ${bound}${(am / v).toFixed(1)}×`);
+    }
+    if (speedups.length) out.push('', 'Speed-up over automerge-repo with the same client processes (automerge-repo\'s time to converge / the system\'s; ' +
+      'higher is better, the target for Tandem is 20×): ' + speedups.join('; ') + '.');
     const floor = res.runs.find((r) => r.scenario === 'documents-floor' && !r.error)?.result;
     if (floor) {
       out.push('', `Client-side floor (\`lib/docs-floor.mjs\`: the same ${floor.clients} × ${floor.strokes} appends, every replica in one ` +

@@ -15,6 +15,7 @@ export const SERVERS = {
   'ws-relay': { port: 18090, kind: 'node' },
   socketio: { port: 18091, kind: 'node' },
   hocuspocus: { port: 18092, kind: 'node' },
+  'automerge-repo': { port: 18093, kind: 'node' },
   payara: { port: 18080, kind: 'java' },
   wildfly: { port: 9080, kind: 'java' },
 };
