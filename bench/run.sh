@@ -35,7 +35,7 @@ if { wants payara || wants wildfly; } && [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -
   echo "[run] building the WAR"
   (cd "$REPO_DIR" && mvn -B -q package -DskipTests -Dbuild.dir="$BUILD_DIR")
 fi
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_FLOOR_WAR" ]]; then
+if { wants payara || wants wildfly; } && [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$BENCH_FLOOR_WAR" ]]; then
   # the idle scenario's floor: a bare JSR-356 echo endpoint deployed beside Tandem (bench/floor)
   (cd "$BENCH_DIR/floor" && mvn -B -q package -Dbuild.dir="$BUILD_DIR/floor")
 fi
