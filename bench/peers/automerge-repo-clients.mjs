@@ -12,7 +12,7 @@
 import * as A from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import { createInterface } from 'node:readline';
+import { appendStrokes, serveCommands } from './doc-clients.mjs';
 
 const clients = new Map();
 const wire = { bytesIn: 0, bytesOut: 0, received: 0, sent: 0 };
@@ -53,45 +53,14 @@ async function open(m) {
 }
 
 /** The Tandem clients' stroke (src/test/js/replica.mjs appendStrokes), one change each, yielding between. */
-async function strokes(cl, n) {
-  for (let i = 0; i < n; i++) {
-    const id = `${cl.id}-${cl.strokes++}`;
-    cl.handle.change((d) => {
-      d.shapes[id] = {
-        kind: 'stroke',
-        points: [i, i + 1, i + 2, i + 3],
-        style: { color: '#' + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0'), width: 2 },
-        z: i,
-      };
-    });
-    await new Promise((r) => setImmediate(r));
-  }
-}
+const strokes = (cl, n) => appendStrokes(cl, n, (id, stroke) => cl.handle.change((d) => { d.shapes[id] = stroke; }));
 
-async function onCommand(m) {
-  switch (m.cmd) {
-    case 'open': await open(m); return {};
-    case 'strokes': await strokes(clients.get(m.c), m.n); return {};
-    case 'state': {
-      const state = {};
-      for (const [id, c] of clients) {
-        const doc = c.handle?.doc();
-        state[id] = { heads: doc ? A.getHeads(doc).slice().sort() : [], shapes: doc?.shapes ? Object.keys(doc.shapes).length : 0,
-          errors: [...processErrors, ...c.errors] };
-      }
-      const cpu = process.cpuUsage();
-      return { clients: state, wire, cpuMs: (cpu.user + cpu.system) / 1000 };
-    }
-    default: throw new Error('unknown command ' + m.cmd);
-  }
-}
-
-createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
-  if (!line) return;
-  const m = JSON.parse(line);
-  onCommand(m).then((r) => process.stdout.write(JSON.stringify({ rid: m.rid, ...r }) + '\n'),
-    (e) => process.stdout.write(JSON.stringify({ rid: m.rid, error: String(e && e.stack || e) }) + '\n'));
-}).on('close', () => {
-  const t = setTimeout(() => process.exit(0), 2000);
-  Promise.allSettled([...clients.values()].map((c) => c.repo?.shutdown())).finally(() => { clearTimeout(t); process.exit(0); });
+serveCommands({
+  clients, wire, open, strokes,
+  stateOf: (c) => {
+    const doc = c.handle?.doc();
+    return { heads: doc ? A.getHeads(doc).slice().sort() : [], shapes: doc?.shapes ? Object.keys(doc.shapes).length : 0,
+      errors: [...processErrors, ...c.errors] };
+  },
+  shutdown: () => Promise.allSettled([...clients.values()].map((c) => c.repo?.shutdown())),
 });

@@ -7,7 +7,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { createInterface } from 'node:readline';
+import { appendStrokes, serveCommands } from './doc-clients.mjs';
 
 const clients = new Map();
 const wire = { bytesIn: 0, bytesOut: 0, received: 0, sent: 0 };
@@ -40,48 +40,14 @@ function open(m) {
   });
 }
 
-async function strokes(cl, n) {
+function strokes(cl, n) {
   const shapes = cl.doc.getMap('shapes');
-  for (let i = 0; i < n; i++) {
-    const id = `${cl.id}-${cl.strokes++}`;
-    cl.doc.transact(() => {
-      shapes.set(id, {
-        kind: 'stroke',
-        points: [i, i + 1, i + 2, i + 3],
-        style: { color: '#' + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0'), width: 2 },
-        z: i,
-      });
-    });
-    await new Promise((r) => setImmediate(r));
-  }
+  return appendStrokes(cl, n, (id, stroke) => cl.doc.transact(() => { shapes.set(id, stroke); }));
 }
 
-async function onCommand(m) {
-  switch (m.cmd) {
-    case 'open': await open(m); return {};
-    case 'strokes': await strokes(clients.get(m.c), m.n); return {};
-    case 'state': {
-      const state = {};
-      for (const [id, c] of clients) {
-        state[id] = { heads: [Buffer.from(Y.encodeStateVector(c.doc)).toString('base64')],
-          shapes: c.doc.getMap('shapes').size, errors: c.errors };
-      }
-      const cpu = process.cpuUsage();
-      return { clients: state, wire, cpuMs: (cpu.user + cpu.system) / 1000 };
-    }
-    default: throw new Error('unknown command ' + m.cmd);
-  }
-}
-
-createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
-  if (!line) return;
-  const m = JSON.parse(line);
-  onCommand(m).then((r) => process.stdout.write(JSON.stringify({ rid: m.rid, ...r }) + '\n'),
-    (e) => process.stdout.write(JSON.stringify({ rid: m.rid, error: String(e && e.stack || e) }) + '\n'));
-}).on('close', () => {
-  try {
-    for (const c of clients.values()) c.provider?.destroy();
-  } finally {
-    process.exit(0);
-  }
+serveCommands({
+  clients, wire, open, strokes,
+  stateOf: (c) => ({ heads: [Buffer.from(Y.encodeStateVector(c.doc)).toString('base64')],
+    shapes: c.doc.getMap('shapes').size, errors: c.errors }),
+  shutdown: () => { for (const c of clients.values()) c.provider?.destroy(); },
 });
