@@ -3,7 +3,8 @@
 //   TANDEM_PORT=18180 TANDEM_API_KEY=devkey123 bin/run      (then, in clients/ts:)
 //   npm run build && node test/repro-sse-overflow-resume.mjs sse 1100
 // Observed (Payara Micro, defaults): welcome -> bye slow_consumer repeated ~7 times on resume, then
-// nine `reset gap_too_large` frames for one topic followed by a single snapshot.
+// nine `reset gap_too_large` frames for one topic followed by a single snapshot. (Since session 15 a gap
+// is replayed from the history in pages: no `gap_too_large` any more.)
 // Set TANDEM_TEST_URL / TANDEM_TEST_API_KEY to point elsewhere.
 import { startBrowser, openClient, mintToken, restPublish, events, recorded, sleep, until } from './harness.mjs';
 const server = { url: process.env.TANDEM_TEST_URL ?? 'http://127.0.0.1:18180', apiKey: process.env.TANDEM_TEST_API_KEY ?? 'devkey123' };

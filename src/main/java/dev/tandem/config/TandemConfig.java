@@ -24,10 +24,14 @@ public record TandemConfig(
         long tokenTtlSeconds,
         /** Largest accepted inbound frame in bytes (UTF-8). Default 65536. */
         int maxFrameBytes,
-        /** Events kept per topic for resume, unless the channel overrides it. Default 1000. */
+        /** Events always kept per topic for resume and catching up, unless the channel overrides it. Default 1000. */
         int historySize,
         /** Per-channel history size overrides, {@code chat=5000,agent=200}. Default none. */
         Map<String, Integer> historyByChannel,
+        /** Older events are kept too while younger than this, within {@link #historyMaxBytes}. Default 60 s (the session TTL). */
+        long historyRetainSeconds,
+        /** What the events kept beyond {@link #historySize} may weigh per topic, in bytes. Default 8 MiB. */
+        long historyMaxBytes,
         /** Events returned in a log channel's snapshot. Default 50. */
         int snapshotEvents,
         /** Channels whose snapshot is a JSON value updated by merge patches. Default {@code ui,state}. */
@@ -79,6 +83,8 @@ public record TandemConfig(
                 r.intValue("maxFrameBytes", 65_536),
                 r.intValue("history.size", 1000),
                 r.intMap("history.channels"),
+                r.longValue("history.retainSeconds", 60),
+                r.longValue("history.maxBytes", 8L * 1024 * 1024),
                 r.intValue("snapshot.events", 50),
                 r.set("stateChannels", "ui,state"),
                 r.intValue("outbox.maxFrames", 1000),
@@ -111,14 +117,15 @@ public record TandemConfig(
 
     public TandemConfig withOutbox(int maxFrames, long maxBytes) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
-                historyByChannel, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
+                historyByChannel, historyRetainSeconds, historyMaxBytes, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }
 
+    /** Keeps exactly the newest {@code size} events per topic, however young. */
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
-                historyByChannel, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
+                historyByChannel, 0, 0, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }

@@ -3,27 +3,60 @@ package dev.tandem.hub;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The last {@code capacity} events of a topic, oldest first. Not thread-safe: guarded by the topic lock. */
+/**
+ * A topic's newest events, oldest first. It always holds the newest {@code minEvents}; an older event stays
+ * while it is younger than {@code retainMillis} and the events held weigh at most {@code maxBytes}, so a busy
+ * topic keeps what a resuming session (retained for the session TTL) or a subscriber catching up needs, and
+ * a quiet one keeps little. Seqs are consecutive, so an event is found by arithmetic, not by a scan.
+ * Not thread-safe: guarded by the topic lock.
+ */
 final class HistoryRing {
-    private final StoredEvent[] slots;
+    private static final int INITIAL_SLOTS = 8;
+    /** Per-event cost besides the frames' characters: the record, its strings' headers, the slot. */
+    private static final int EVENT_OVERHEAD_BYTES = 96;
+
+    private final int minEvents;
+    private final long retainMillis;
+    private final long maxBytes;
+    private StoredEvent[] slots = new StoredEvent[INITIAL_SLOTS];
     private int start;
     private int size;
+    private long bytes;
 
+    /** Exactly the newest {@code capacity} events. */
     HistoryRing(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("history capacity must be >= 1");
-        }
-        this.slots = new StoredEvent[capacity];
+        this(capacity, 0, 0);
     }
 
-    void append(StoredEvent event) {
-        int end = (start + size) % slots.length;
-        slots[end] = event;
-        if (size < slots.length) {
-            size++;
-        } else {
-            start = (start + 1) % slots.length;
+    HistoryRing(int minEvents, long retainMillis, long maxBytes) {
+        if (minEvents < 1) {
+            throw new IllegalArgumentException("history must keep at least one event");
         }
+        this.minEvents = minEvents;
+        this.retainMillis = retainMillis;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Appends the newest event, published at {@code now}; returns whether older events were let go. */
+    boolean append(StoredEvent event, long now) {
+        if (size == slots.length) {
+            resize(slots.length * 2);
+        }
+        slots[(start + size) % slots.length] = event;
+        size++;
+        bytes += weight(event);
+        boolean evicted = false;
+        while (size > minEvents && (bytes > maxBytes || slots[start].ts() < now - retainMillis)) {
+            bytes -= weight(slots[start]);
+            slots[start] = null;
+            start = (start + 1) % slots.length;
+            size--;
+            evicted = true;
+        }
+        if (evicted && slots.length > 64 && size < slots.length / 4) {
+            resize(slots.length / 2);
+        }
+        return evicted;
     }
 
     /** Seq of the oldest event still held, or 0 when empty. */
@@ -35,16 +68,31 @@ final class HistoryRing {
         return size;
     }
 
+    /** What the events held weigh, roughly, in bytes. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Whether the event right after {@code seq} is still held (or none has been published after it). */
+    boolean holdsAfter(long seq) {
+        return size == 0 || oldestSeq() <= seq + 1;
+    }
+
     /** Events with seq greater than {@code seq}, oldest first, at most {@code limit}. */
     List<StoredEvent> after(long seq, int limit) {
-        List<StoredEvent> result = new ArrayList<>(Math.min(limit, size));
-        for (int i = 0; i < size && result.size() < limit; i++) {
-            StoredEvent event = slots[(start + i) % slots.length];
-            if (event.seq() > seq) {
-                result.add(event);
-            }
+        int from = firstIndexAfter(seq);
+        int n = Math.max(0, Math.min(limit, size - from));
+        List<StoredEvent> result = new ArrayList<>(n);
+        for (int i = from; i < from + n; i++) {
+            result.add(at(i));
         }
         return result;
+    }
+
+    /** The event right after {@code seq}, or null when it is not held. */
+    StoredEvent next(long seq) {
+        int index = firstIndexAfter(seq);
+        return index < size && at(index).seq() == seq + 1 ? at(index) : null;
     }
 
     /** The newest {@code count} events, oldest first. */
@@ -52,13 +100,39 @@ final class HistoryRing {
         int n = Math.min(count, size);
         List<StoredEvent> result = new ArrayList<>(n);
         for (int i = size - n; i < size; i++) {
-            result.add(slots[(start + i) % slots.length]);
+            result.add(at(i));
         }
         return result;
     }
 
     /** The event {@code index} places before the newest (0 = the newest). */
     StoredEvent newest(int index) {
-        return slots[(start + size - 1 - index) % slots.length];
+        return at(size - 1 - index);
+    }
+
+    private int firstIndexAfter(long seq) {
+        if (size == 0) {
+            return 0;
+        }
+        long index = seq + 1 - oldestSeq();
+        return (int) Math.max(0, Math.min(size, index));
+    }
+
+    private StoredEvent at(int index) {
+        return slots[(start + index) % slots.length];
+    }
+
+    private void resize(int length) {
+        StoredEvent[] resized = new StoredEvent[length];
+        for (int i = 0; i < size; i++) {
+            resized[i] = at(i);
+        }
+        slots = resized;
+        start = 0;
+    }
+
+    private static long weight(StoredEvent event) {
+        String redacted = event.redactedFrame();
+        return EVENT_OVERHEAD_BYTES + event.frame().length() + (redacted == null ? 0 : redacted.length());
     }
 }

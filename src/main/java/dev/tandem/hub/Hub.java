@@ -49,6 +49,23 @@ public final class Hub {
         return topic(name).subscribe(subscriber, since, requestId);
     }
 
+    /** For a subscriber catching up in {@code name} (see {@link Subscriber}): queues what it has room for now. */
+    public void catchUp(TopicName name, Subscriber subscriber) {
+        Topic topic = topics.get(name);
+        if (topic != null) {
+            writers.batched(() -> {
+                topic.catchUp(subscriber);
+                return null;
+            });
+        }
+    }
+
+    /** How many of the topic's subscribers are catching up, and how far behind the furthest one is. */
+    public int catchingUpCount(TopicName name) {
+        Topic topic = topics.get(name);
+        return topic == null ? 0 : topic.catchingUp().subscribers();
+    }
+
     public void unsubscribe(TopicName name, String subscriberKey) {
         Topic topic = topics.get(name);
         if (topic != null) {
@@ -75,7 +92,8 @@ public final class Hub {
 
     private Topic topic(TopicName name) {
         return topics.computeIfAbsent(name, n -> new Topic(n, newEpoch(), kindOf(n.channel()),
-                config.historySizeFor(n.channel()), config.snapshotEvents(), codec));
+                new HistoryRing(config.historySizeFor(n.channel()), config.historyRetainSeconds() * 1000,
+                        config.historyMaxBytes()), config.snapshotEvents(), codec));
     }
 
     private static String newEpoch() {

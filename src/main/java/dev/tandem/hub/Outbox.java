@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Reliable: every frame gets a position (1, 2, 3...) and is written in order. It is bounded by
  *   frames and bytes waiting to be written; past either bound the outbox overflows, takes no more frames
- *   and tells its {@link Listener}. The last {@code replayFrames} written frames are kept, so a client
+ *   and tells its {@link Listener}. Topic events ({@link #offerEvent}) are refused at three quarters of
+ *   the bounds instead, and the listener hears when there is room again, so they never overflow it. The last {@code replayFrames} written frames are kept, so a client
  *   that lost its connection resumes from the last position it saw.</li>
  *   <li>Lossy: the latest frame per key (cursors, presence, heartbeats) is written only when no
  *   reliable frame is waiting, so it can never delay reliable traffic.</li>
@@ -47,11 +48,15 @@ public final class Outbox {
         }
     }
 
-    /** Told (outside any lock) when the outbox overflows or a sink fails. */
+    /** Told (outside any lock) when the outbox overflows, a sink fails, or there is room for events again. */
     public interface Listener {
         void onOverflow();
 
         void onSinkFailed(Sink sink, Throwable error);
+
+        /** An event was refused ({@link #offerEvent}) and the frames waiting are down to a quarter of the bounds. */
+        default void onRoomForEvents() {
+        }
     }
 
     private final Listener listener;
@@ -90,6 +95,31 @@ public final class Outbox {
         if (overflowNow) {
             listener.onOverflow();
         }
+        return position;
+    }
+
+    /**
+     * Queues a topic event if fewer than three quarters of the bounds are waiting: returns its position;
+     * -1 when there is no room (the {@link Listener} hears when there is); 0 when the outbox has overflowed.
+     * So topic events never overflow the outbox: their subscriber catches up from the topic's history.
+     */
+    public long offerEvent(Outgoing event) {
+        Sink start;
+        long position;
+        lock.lock();
+        try {
+            if (lanes.isOverflowed()) {
+                return 0;
+            }
+            if (!lanes.admitsEvent(event.bytes())) {
+                return -1;
+            }
+            position = lanes.add(event);
+            start = chain.startDrainLocked();
+        } finally {
+            lock.unlock();
+        }
+        chain.startDrain(start);
         return position;
     }
 
@@ -221,7 +251,7 @@ public final class Outbox {
         }
     }
 
-    /** Three quarters of the room left before overflow: what a replay may fill, leaving room for live frames. */
+    /** The room left for topic events (three quarters of the bounds, less what waits): what a snapshot may fill. */
     public Subscriber.ReplayBudget replayBudget() {
         lock.lock();
         try {

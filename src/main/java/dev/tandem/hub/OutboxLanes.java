@@ -27,6 +27,12 @@ final class OutboxLanes {
 
     private final int maxFrames;
     private final long maxBytes;
+    /** Topic events are taken while fewer than these wait (three quarters of the bounds): the rest is room
+     *  for the frames that are never refused (acks, errors, document sync), so events never overflow. */
+    private final int eventFrames;
+    private final long eventBytes;
+    /** An event was refused; its subscriber is told when the waiting frames are down to a quarter. */
+    private boolean eventsWaitingForRoom;
     private final int replayFrames;
     private final ArrayDeque<Outgoing> pending = new ArrayDeque<>(4);
     private final ArrayDeque<Outgoing> written = new ArrayDeque<>(4);
@@ -38,6 +44,8 @@ final class OutboxLanes {
     OutboxLanes(int maxFrames, long maxBytes, int replayFrames) {
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
+        this.eventFrames = Math.max(1, maxFrames * 3 / 4);
+        this.eventBytes = Math.max(1, maxBytes * 3 / 4);
         this.replayFrames = replayFrames;
     }
 
@@ -54,6 +62,27 @@ final class OutboxLanes {
             overflowed = true;
         }
         return position;
+    }
+
+    /**
+     * Whether a topic event of {@code bytes} may be queued now; when not, remembers that an event is waiting
+     * for room ({@link #takeRoomNotice}). A single event larger than the room still goes when nothing waits.
+     */
+    boolean admitsEvent(int bytes) {
+        if (pending.isEmpty() || pending.size() < eventFrames && pendingBytes + bytes <= eventBytes) {
+            return true;
+        }
+        eventsWaitingForRoom = true;
+        return false;
+    }
+
+    /** True, once, when an event was refused and the waiting frames are down to a quarter of the bounds. */
+    boolean takeRoomNotice() {
+        if (eventsWaitingForRoom && pending.size() <= maxFrames / 4 && pendingBytes <= maxBytes / 4) {
+            eventsWaitingForRoom = false;
+            return true;
+        }
+        return false;
     }
 
     /** Replaces the lossy frame under {@code key}; false (dropped) when too many other keys are waiting. */
@@ -152,8 +181,7 @@ final class OutboxLanes {
 
     /** As {@link Outbox#replayBudget}. */
     Subscriber.ReplayBudget replayBudget() {
-        return new Subscriber.ReplayBudget((int) Math.max(0, (maxFrames - pending.size()) * 3L / 4),
-                Math.max(0, (maxBytes - pendingBytes) * 3 / 4));
+        return new Subscriber.ReplayBudget(Math.max(0, eventFrames - pending.size()), Math.max(0, eventBytes - pendingBytes));
     }
 
     int pendingFrames() {

@@ -8,6 +8,8 @@ import static dev.tandem.protocol.JsonSupport.JSON;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * One topic: its epoch, gap-free seq, history, state and subscribers. Seq assignment, history append
  * and fan-out into the subscribers' outboxes happen under one lock, so every subscriber sees one total
  * order; outboxes never block, so the lock is never held while a socket is written.
+ *
+ * <p>A subscriber is either live (pushed every event as it is published) or catching up (it had no room
+ * for an event, or subscribed from further back: it pulls the events after the last one it was given from
+ * the history, see {@link Subscriber}). Both kinds get the same events in the same order.
  */
 final class Topic {
     private final TopicName name;
@@ -29,20 +35,23 @@ final class Topic {
     private final ReentrantLock lock = new ReentrantLock();
     private final HistoryRing history;
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
-    /** The subscribers as an array for fan-out, replaced on every change: a subscriber that leaves
-     *  during a fan-out (an overflow handled on the same thread) cannot disturb the iteration. */
+    /** Subscriber key → seq of the last event it was given, for the subscribers catching up. */
+    private final Map<String, Long> catchingUp = new HashMap<>();
+    /** The live subscribers as an array for fan-out, rebuilt before the next publish after any change: a
+     *  subscriber that leaves or starts catching up during a fan-out cannot disturb the iteration. */
     private Subscriber[] fanout = new Subscriber[0];
+    private boolean fanoutStale;
     private long seq;
     private JsonValue state = JsonValue.EMPTY_JSON_OBJECT;
 
-    Topic(TopicName name, String epoch, ChannelKind kind, int historySize, int snapshotEvents, FrameCodec codec) {
+    Topic(TopicName name, String epoch, ChannelKind kind, HistoryRing history, int snapshotEvents, FrameCodec codec) {
         this.name = name;
         this.topic = name.toString();
         this.epoch = epoch;
         this.kind = kind;
         this.snapshotEvents = snapshotEvents;
         this.codec = codec;
-        this.history = new HistoryRing(historySize);
+        this.history = history;
     }
 
     TopicName name() {
@@ -61,16 +70,16 @@ final class Topic {
                     : codec.encode(new Frames.Event(topic, epoch, next, null, null, now, Boolean.TRUE));
             StoredEvent event = new StoredEvent(next, from, now, to, frame, redacted);
             seq = next;
-            history.append(event);
+            if (history.append(event, now) && !catchingUp.isEmpty()) {
+                dropThoseBeyondHistory();
+            }
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
             Outgoing hidden = redacted == null ? null : Outgoing.event(redacted, topic, epoch, next);
-            if (to == null) {
-                for (Subscriber subscriber : fanout) {
-                    subscriber.deliver(full);
-                }
-            } else {
-                for (Subscriber subscriber : fanout) {
-                    subscriber.deliver(to.contains(subscriber.identity()) ? full : hidden);
+            for (Subscriber subscriber : liveSubscribers()) {
+                Outgoing own = to == null || to.contains(subscriber.identity()) ? full : hidden;
+                if (!subscriber.offerEvent(own)) {
+                    catchingUp.put(subscriber.key(), next - 1);
+                    fanoutStale = true;
                 }
             }
             return new Frames.Position(epoch, next);
@@ -87,21 +96,22 @@ final class Topic {
         lock.lock();
         try {
             subscribers.put(subscriber.key(), subscriber);
-            fanout = subscribers.values().toArray(new Subscriber[0]);
-            boolean recovered = since != null && canReplayFrom(since, subscriber.replayBudget());
+            catchingUp.remove(subscriber.key());
+            fanoutStale = true;
+            boolean recovered = since != null && canReplayFrom(since);
             if (requestId != null) {
                 subscriber.deliver(Outgoing.of(codec.encode(
                         new Frames.Ack(requestId, topic, epoch, seq, since == null ? null : recovered))));
             }
             if (recovered) {
-                for (StoredEvent event : history.after(since.seq(), Integer.MAX_VALUE)) {
-                    subscriber.deliver(Outgoing.event(event.frameFor(subscriber.identity()), topic, epoch, event.seq()));
-                }
+                // The missed events come from the history, as much as the subscriber has room for now and
+                // the rest as it makes room; live events follow once it is back at the head.
+                catchingUp.put(subscriber.key(), since.seq());
+                catchUpLocked(subscriber);
             } else {
                 if (since != null) {
                     String reason = since.isUnknown() ? "resume_gap"
                             : !epoch.equals(since.epoch()) ? "epoch_changed"
-                            : since.seq() <= seq && history.oldestSeq() <= since.seq() + 1 ? "gap_too_large"
                             : "history_gone";
                     subscriber.deliver(Outgoing.of(codec.encode(new Frames.Reset(topic, epoch, seq, reason))));
                 }
@@ -117,11 +127,95 @@ final class Topic {
         lock.lock();
         try {
             if (subscribers.remove(subscriberKey) != null) {
-                fanout = subscribers.values().toArray(new Subscriber[0]);
+                catchingUp.remove(subscriberKey);
+                fanoutStale = true;
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Queues, for a subscriber catching up, the events after the last one it was given, as many as it has
+     * room for; back at the head of the topic, it is live again. Nothing happens for a live subscriber.
+     */
+    void catchUp(Subscriber subscriber) {
+        lock.lock();
+        try {
+            if (subscribers.get(subscriber.key()) == subscriber && catchingUp.containsKey(subscriber.key())) {
+                catchUpLocked(subscriber);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Subscribers catching up, and how far behind the head the furthest one is (events). */
+    CatchUpCount catchingUp() {
+        lock.lock();
+        try {
+            long behind = catchingUp.values().stream().mapToLong(last -> seq - last).max().orElse(0);
+            return new CatchUpCount(catchingUp.size(), behind);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    record CatchUpCount(int subscribers, long furthestBehind) {
+    }
+
+    private void catchUpLocked(Subscriber subscriber) {
+        String key = subscriber.key();
+        // The position is read and claimed on every turn: an offer may complete a write at once, and a
+        // writer that runs the room notice on this thread catches up re-entrantly (the lock is reentrant).
+        while (true) {
+            Long last = catchingUp.get(key);
+            if (last == null) {
+                return;
+            }
+            if (last >= seq) {
+                catchingUp.remove(key);
+                fanoutStale = true;
+                return;
+            }
+            StoredEvent event = history.next(last);
+            if (event == null) {
+                dropBeyondHistory(subscriber);
+                return;
+            }
+            catchingUp.put(key, event.seq());
+            if (!subscriber.offerEvent(Outgoing.event(event.frameFor(subscriber.identity()), topic, epoch, event.seq()))) {
+                catchingUp.put(key, last);
+                return;
+            }
+        }
+    }
+
+    private void dropThoseBeyondHistory() {
+        long oldest = history.oldestSeq();
+        List<String> gone = new ArrayList<>();
+        catchingUp.forEach((key, last) -> {
+            if (last + 1 < oldest) {
+                gone.add(key);
+            }
+        });
+        gone.forEach(key -> dropBeyondHistory(subscribers.get(key)));
+    }
+
+    private void dropBeyondHistory(Subscriber subscriber) {
+        subscribers.remove(subscriber.key());
+        catchingUp.remove(subscriber.key());
+        fanoutStale = true;
+        subscriber.fellBehind();
+    }
+
+    private Subscriber[] liveSubscribers() {
+        if (fanoutStale) {
+            fanoutStale = false;
+            fanout = catchingUp.isEmpty() ? subscribers.values().toArray(new Subscriber[0])
+                    : subscribers.values().stream().filter(s -> !catchingUp.containsKey(s.key())).toArray(Subscriber[]::new);
+        }
+        return fanout;
     }
 
     /** Events after {@code sinceSeq} (all of them, for trusted server-side readers). */
@@ -129,7 +223,7 @@ final class Topic {
         lock.lock();
         try {
             List<StoredEvent> events = history.after(sinceSeq, limit);
-            boolean complete = sinceSeq >= seq || history.size() > 0 && history.oldestSeq() <= sinceSeq + 1;
+            boolean complete = sinceSeq >= seq || history.size() > 0 && history.holdsAfter(sinceSeq);
             return new HistoryPage(topic, epoch, seq, events, complete);
         } finally {
             lock.unlock();
@@ -145,24 +239,8 @@ final class Topic {
         }
     }
 
-    private boolean canReplayFrom(Frames.Position since, Subscriber.ReplayBudget budget) {
-        if (!epoch.equals(since.epoch()) || since.seq() > seq) {
-            return false;
-        }
-        if (since.seq() == seq) {
-            return true;
-        }
-        if (history.size() == 0 || history.oldestSeq() > since.seq() + 1 || seq - since.seq() > budget.frames()) {
-            return false;
-        }
-        long bytes = 0;
-        for (StoredEvent event : history.after(since.seq(), budget.frames())) {
-            bytes += event.frame().length();
-            if (bytes > budget.bytes()) {
-                return false;
-            }
-        }
-        return true;
+    private boolean canReplayFrom(Frames.Position since) {
+        return epoch.equals(since.epoch()) && since.seq() <= seq && (since.seq() == seq || history.holdsAfter(since.seq()));
     }
 
     /** The state, or the newest events for this subscriber that fit its replay budget (at most snapshotEvents). */

@@ -248,18 +248,23 @@ final class WriteChain {
     private boolean completed(Outbox.Sink target, long upTo) {
         Runnable waiting;
         boolean current;
+        boolean roomForEvents = false;
         lock.lock();
         try {
             waiting = writeOverLocked(target);
             current = sink == target;
             if (current) {
                 lanes.markWritten(upTo);
+                roomForEvents = lanes.takeRoomNotice();
             }
             // Otherwise the connection was replaced meanwhile; the new one has a write chain of its own.
         } finally {
             lock.unlock();
         }
         runIfAny(waiting);
+        if (roomForEvents) {
+            listener.onRoomForEvents();
+        }
         return current;
     }
 

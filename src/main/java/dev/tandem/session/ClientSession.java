@@ -253,6 +253,34 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         }
     }
 
+    @Override
+    public boolean offerEvent(Outgoing event) {
+        long position = outbox.offerEvent(event);
+        if (position > 0) {
+            topics.queued(event);
+        }
+        return position >= 0;
+    }
+
+    @Override
+    public void onRoomForEvents() {
+        // Called where a write completed, maybe a container's I/O thread: catch up on a writer thread.
+        registry.settings().writer().execute(topics::catchUpAll);
+    }
+
+    @Override
+    public void fellBehind() {
+        // Called under a topic lock, as onOverflow.
+        registry.settings().writer().execute(() -> {
+            synchronized (attachLock) {
+                topics.leaveAll();
+                leftTopics = true;
+            }
+            LOG.fine(() -> "session " + id + " fell behind a topic's history; closing its connection");
+            sayGoodbye(ErrorCode.SLOW_CONSUMER, "fell behind the topic's history: the client reads too slowly", true);
+        });
+    }
+
     // --- connection lifecycle -------------------------------------------------------------------
 
     /** Starts writing to a new connection, first the welcome, then everything queued. */

@@ -29,7 +29,12 @@ final class SessionTopics {
      * and seq are always read together.
      */
     private static final class Cursor {
+        private final TopicName topic;
         private volatile Outgoing lastQueued;
+
+        Cursor(TopicName topic) {
+            this.topic = topic;
+        }
 
         Frames.Position position() {
             Outgoing last = lastQueued;
@@ -47,7 +52,7 @@ final class SessionTopics {
         if (!subscribed.containsKey(topic.toString()) && subscribed.size() >= limit) {
             throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limit + " subscriptions per connection");
         }
-        subscribed.computeIfAbsent(topic.toString(), t -> new Cursor());
+        subscribed.computeIfAbsent(topic.toString(), t -> new Cursor(topic));
         hub.subscribe(topic, session, since, requestId);
     }
 
@@ -64,9 +69,14 @@ final class SessionTopics {
         }
     }
 
+    /** Lets every topic the session is catching up in queue what the session has room for now. */
+    void catchUpAll() {
+        subscribed.values().forEach(cursor -> hub.catchUp(cursor.topic, session));
+    }
+
     /** Leaves every topic in the hub; the subscriptions and positions stay for {@link #resubscribeAll}. */
     void leaveAll() {
-        subscribed.keySet().forEach(topic -> hub.unsubscribe(TopicName.parse(topic), session.key()));
+        subscribed.values().forEach(cursor -> hub.unsubscribe(cursor.topic, session.key()));
     }
 
     /**
@@ -77,7 +87,7 @@ final class SessionTopics {
         subscribed.forEach((topic, cursor) -> {
             Frames.Position since = clientPositionUnknown ? Frames.Position.UNKNOWN
                     : standing.getOrDefault(topic, cursor.position());
-            hub.subscribe(TopicName.parse(topic), session, since, null);
+            hub.subscribe(cursor.topic, session, since, null);
         });
     }
 

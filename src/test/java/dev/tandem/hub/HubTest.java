@@ -237,29 +237,6 @@ class HubTest {
     }
 
     @Test
-    void aGapLargerThanTheSubscribersReplayBudgetResetsInsteadOfFloodingIt() {
-        Hub hub = hub(1000);
-        var before = new RecordingSubscriber("s0", "x");
-        hub.subscribe(CHAT, before, null, null);
-        String epoch = before.frames.get(0).getString("epoch");
-        for (int i = 1; i <= 50; i++) {
-            hub.publish(CHAT, text("m" + i), "alice", null);
-        }
-        var small = new RecordingSubscriber("s1", "bob") {
-            @Override
-            public ReplayBudget replayBudget() {
-                return new ReplayBudget(10, 1_000_000);
-            }
-        };
-        hub.subscribe(CHAT, small, new Frames.Position(epoch, 45L), "a");
-        assertEquals(List.of("ack", "event", "event", "event", "event", "event"), small.types());
-        small.frames.clear();
-        hub.subscribe(CHAT, small, new Frames.Position(epoch, 20L), "b");
-        assertEquals(List.of("ack", "reset", "snapshot"), small.types());
-        assertEquals("gap_too_large", small.frames.get(1).getString("reason"));
-    }
-
-    @Test
     void aLogSnapshotKeepsOnlyTheNewestEventsThatFitTheSubscribersBudget() {
         Hub hub = hub(100);
         for (int i = 1; i <= 20; i++) {

@@ -43,6 +43,12 @@ class OutboxTest {
 
     static final class CountingListener implements Outbox.Listener {
         final AtomicInteger overflows = new AtomicInteger();
+        final AtomicInteger roomNotices = new AtomicInteger();
+
+        @Override
+        public void onRoomForEvents() {
+            roomNotices.incrementAndGet();
+        }
 
         @Override
         public void onOverflow() {
@@ -153,6 +159,40 @@ class OutboxTest {
         assertEquals(0, outbox.offer("f4", 2), "frames after an overflow are refused");
         assertEquals(1, listener.overflows.get(), "overflow is reported once");
         assertTrue(outbox.isOverflowed());
+    }
+
+    @Test
+    void topicEventsAreRefusedAtThreeQuartersSoTheyNeverOverflowAndTheListenerHearsWhenThereIsRoomAgain() {
+        var listener = new CountingListener();
+        var sink = new ManualSink();
+        var outbox = outbox(8, 10_000, listener);
+        outbox.attach(sink, "hello", 0);
+        for (int seq = 1; seq <= 6; seq++) {
+            assertEquals(seq, outbox.offerEvent(Outgoing.event("e" + seq, "r/c", "ep", seq)));
+        }
+        assertEquals(-1, outbox.offerEvent(Outgoing.event("e7", "r/c", "ep", 7)), "six of eight frames wait: no room");
+        assertEquals(-1, outbox.offerEvent(Outgoing.event("e7", "r/c", "ep", 7)));
+        assertEquals(7, outbox.offer("reply-a", 7), "other frames still go in up to the bound");
+        assertEquals(8, outbox.offer("reply-b", 7));
+        assertFalse(outbox.isOverflowed());
+        assertEquals(0, listener.overflows.get());
+        assertEquals(0, listener.roomNotices.get());
+        sink.completeOne(); // hello; the eight waiting frames go out as one batch
+        assertEquals(0, listener.roomNotices.get(), "still eight waiting until that write is done");
+        sink.completeOne();
+        assertEquals(1, listener.roomNotices.get(), "told once, when the waiting frames are down to a quarter");
+        assertEquals(List.of("hello", "[e1,e2,e3,e4,e5,e6,reply-a,reply-b]"), sink.written);
+        assertEquals(9, outbox.offerEvent(Outgoing.event("e7", "r/c", "ep", 7)));
+        sink.completeOne();
+        assertEquals(1, listener.roomNotices.get(), "no event was refused since: no notice");
+    }
+
+    @Test
+    void anEventLargerThanTheRoomStillGoesWhenNothingWaits() {
+        var outbox = outbox(8, 100, new CountingListener());
+        outbox.attach(new ManualSink(), "hello", 0);
+        assertEquals(1, outbox.offerEvent(Outgoing.event("x".repeat(500), "r/c", "ep", 1)));
+        assertEquals(-1, outbox.offerEvent(Outgoing.event("y", "r/c", "ep", 2)), "500 bytes wait, the room is 75");
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.tandem.it;
 
 import static dev.tandem.it.ReceivedFrames.seqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,68 +12,103 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client that stops reading is cut with slow_consumer while the others receive everything; it then
- * resumes from its last seq. The server runs with small outbox bounds (256 frames / 256 KiB, see pom).
+ * A client that stops reading is no longer pushed to while the others receive everything: it catches up
+ * from the topic's history once it reads again, and is cut with slow_consumer only when it falls further
+ * behind than the history reaches. The server runs with small outbox bounds (256 frames / 256 KiB) and a
+ * 100-event history on channel {@code firehose} (see pom).
  */
 class SlowConsumerIT extends DeployedTest {
-    private static final int EVENTS = 1500;
+
+    /** Publishes {@code count} events of {@code padBytes}, paced by the healthy readers (at most 8 ahead). */
+    private static void publishPaced(WsClient publisher, String topic, int count, int padBytes, WsClient fast, SseClient sse) throws Exception {
+        String pad = "x".repeat(padBytes);
+        for (int i = 1; i <= count; i++) {
+            if (i > 8 && i % 4 == 0) {
+                fast.frames.awaitEventsUpTo(topic, i - 8);
+                sse.frames.awaitEventsUpTo(topic, i - 8);
+            }
+            publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"" + topic
+                    + "\",\"data\":{\"n\":" + i + ",\"pad\":\"" + pad + "\"}}");
+        }
+        List<Long> all = LongStream.rangeClosed(1, count).boxed().toList();
+        assertEquals(all, seqs(fast.frames.awaitEventsUpTo(topic, count)), "the fast WebSocket got everything");
+        assertEquals(all, seqs(sse.frames.awaitEventsUpTo(topic, count)), "the SSE client got everything");
+    }
+
+    private static void subscribe(String topic, WsClient fast, SseClient sse) throws Exception {
+        fast.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
+        fast.frames.awaitReply("s");
+        sse.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
+        sse.frames.awaitReply("s");
+    }
 
     @Test
-    void aSlowConsumerIsCutWhileTheOthersKeepReceiving() throws Exception {
+    void aClientThatStopsReadingGetsEverythingInOrderOnceItReadsAgain() throws Exception {
         String topic = room + "/agent";
-        String payload = "x".repeat(8000);
+        int events = 1200;
         try (RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
              WsClient publisher = WsClient.connect(base, rest.token("agent", room));
              WsClient fast = WsClient.connect(base, rest.token("fast", room));
              SseClient sse = SseClient.connect(base, rest.token("sse", room))) {
             slow.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
             slow.read(3);
-            JsonObject ack = slow.frames.awaitReply("s");
-            String epoch = ack.getString("epoch");
-            fast.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-            fast.frames.awaitReply("s");
-            sse.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-            sse.frames.awaitReply("s");
-            // The slow client now stops reading. Its kernel buffers hold a few MB, the outbox 256 KiB.
-            // Paced by the healthy readers (at most 8 events ahead of them), so on a loaded machine they
-            // never fall 256 KiB behind; only the client that stopped reading overflows.
-            for (int i = 1; i <= EVENTS; i++) {
-                if (i > 8 && i % 4 == 0) {
-                    fast.frames.awaitEventsUpTo(topic, i - 8);
-                    sse.frames.awaitEventsUpTo(topic, i - 8);
-                }
-                publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"" + topic
-                        + "\",\"data\":{\"n\":" + i + ",\"pad\":\"" + payload + "\"}}");
-            }
-            List<Long> all = LongStream.rangeClosed(1, EVENTS).boxed().toList();
-            assertEquals(all, seqs(fast.frames.awaitEventsUpTo(topic, EVENTS)), "the fast WebSocket got everything");
-            assertEquals(all, seqs(sse.frames.awaitEventsUpTo(topic, EVENTS)), "the SSE client got everything");
+            subscribe(topic, fast, sse);
+            // The slow client now stops reading. 1,200 events of 8 KB (9.6 MB) are more than the kernel's
+            // buffers (a few MB; the client's receive buffer is tiny) and its outbox (256 KiB) hold, so the
+            // server stops pushing to it and it has to catch up from the history (5,000 events here).
+            publishPaced(publisher, topic, events, 8000, fast, sse);
+
+            Thread reader = new Thread(slow::readToEnd, "slow-reader");
+            reader.setDaemon(true);
+            reader.start();
+            List<Long> received = seqs(slow.frames.awaitEventsUpTo(topic, events));
+            assertEquals(LongStream.rangeClosed(1, events).boxed().toList(), received, "everything, in order, once");
+            assertFalse(slow.closed.isDone(), "not cut: the history still held everything it had not read");
+            publisher.send("{\"type\":\"publish\",\"id\":\"last\",\"topic\":\"" + topic + "\",\"data\":{\"n\":0}}");
+            assertEquals((long) events + 1, seqs(slow.frames.awaitEventsUpTo(topic, events + 1)).get(events),
+                    "then live events again");
+            assertTrue(slow.frames.seen().stream().noneMatch(f -> "reset".equals(f.getString("type"))
+                    || "bye".equals(f.getString("type"))), "no reset, no bye");
+        }
+    }
+
+    @Test
+    void aClientFurtherBehindThanTheHistoryIsCutAndTheResumeTellsItWithAReset() throws Exception {
+        String topic = room + "/firehose";
+        int events = 900;
+        try (RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
+             WsClient publisher = WsClient.connect(base, rest.token("agent", room));
+             WsClient fast = WsClient.connect(base, rest.token("fast", room));
+             SseClient sse = SseClient.connect(base, rest.token("sse", room))) {
+            slow.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
+            slow.read(3);
+            String epoch = slow.frames.awaitReply("s").getString("epoch");
+            subscribe(topic, fast, sse);
+            // 900 events of 16 KB (14 MB): the kernel's buffers and the outbox hold at most ~300 of them,
+            // the history 100, so the slow client falls behind the history and is cut.
+            publishPaced(publisher, topic, events, 16_000, fast, sse);
 
             slow.readToEnd();
             int closeCode = slow.closed.get(60, TimeUnit.SECONDS);
-            List<JsonObject> seen = slow.frames.seen();
             boolean toldBye = slow.frames.seen().stream().anyMatch(f -> "bye".equals(f.getString("type"))
                     && "slow_consumer".equals(f.getString("code")) && f.getBoolean("reconnect"));
             assertTrue(toldBye || closeCode == 4008, "cut as slow consumer (close " + closeCode + ", bye " + toldBye + ")");
             List<Long> received = seqs(slow.frames.events(topic));
-            assertTrue(received.size() < EVENTS, "the slow client was cut before the end: " + received.size());
+            assertTrue(received.size() < events, "the slow client was cut before the end: " + received.size());
             assertEquals(LongStream.rangeClosed(1, received.size()).boxed().toList(), received,
                     "what it got is a gap-free prefix");
-            assertTrue(seen.size() > 0);
 
             long lastSeq = received.isEmpty() ? 0 : received.get(received.size() - 1);
             try (WsClient again = WsClient.connect(base, rest.token("slow", room))) {
                 again.send("{\"type\":\"subscribe\",\"id\":\"r\",\"topic\":\"" + topic + "\",\"since\":{\"epoch\":\""
                         + epoch + "\",\"seq\":" + lastSeq + "}}");
-                // The gap (over a thousand 8 KB events) is larger than the outbox may take at once:
-                // the client is told so with a reset and gets a fresh snapshot, then live events.
                 JsonObject resumed = again.frames.awaitReply("r");
                 assertEquals(false, resumed.getBoolean("recovered"), resumed.toString());
-                assertEquals("gap_too_large", again.frames.awaitType("reset").getString("reason"));
+                assertEquals("history_gone", again.frames.awaitType("reset").getString("reason"));
                 JsonObject snapshot = again.frames.awaitType("snapshot");
-                assertEquals(EVENTS, snapshot.getInt("seq"));
+                assertEquals(events, snapshot.getInt("seq"));
                 publisher.send("{\"type\":\"publish\",\"id\":\"last\",\"topic\":\"" + topic + "\",\"data\":{\"n\":0}}");
-                assertEquals(List.of((long) EVENTS + 1), seqs(again.frames.awaitEventsUpTo(topic, EVENTS + 1)));
+                assertEquals(List.of((long) events + 1), seqs(again.frames.awaitEventsUpTo(topic, events + 1)));
             }
         }
     }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 
 class SessionRegistryTest {
     private static final TopicName TOPIC = new TopicName("r1", "chat");
-    private final SessionFixture fixture = new SessionFixture(TandemConfig.defaults().withOutbox(20, 1_000_000));
+    private final SessionFixture fixture = new SessionFixture(
+            TandemConfig.defaults().withOutbox(20, 1_000_000).withHistorySize(HISTORY));
+    /** Events each topic keeps: a stalled session is cut once the history no longer holds its next event. */
+    private static final int HISTORY = 50;
     private final Hub hub = fixture.hub;
     private final TokenService tokens = fixture.tokens;
     private final SessionRegistry registry = fixture.registry;
@@ -55,18 +58,40 @@ class SessionRegistryTest {
     }
 
     @Test
-    void aStalledConnectionIsCutAsSlowConsumerWhileTheOthersReceiveEverything() {
+    void aStalledConnectionIsCutAsSlowConsumerOnceItFallsBehindTheHistoryWhileTheOthersReceiveEverything() {
         var slow = new FakeConnection();
         var fast = new FakeConnection();
-        registry.open(token("slow"), null, slow, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+        ClientSession stalled = registry.open(token("slow"), null, slow, null);
+        stalled.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
         registry.open(token("fast"), null, fast, null).receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
         slow.stalled = true;
-        publish(100);
+        publish(40);
+        assertNull(slow.closedWith, "behind, but the history still holds what it needs");
+        assertEquals(1, hub.catchingUpCount(TOPIC), "no longer pushed to: it will catch up from the history");
+        publish(60);
         assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), fast.eventSeqs("r1/chat"), fast.frames.toString());
         awaitClosed(slow);
         assertEquals(ErrorCode.SLOW_CONSUMER, slow.closedWith);
         assertNull(fast.closedWith);
-        assertEquals(0, hub.subscriberCount(TOPIC) - 1, "the slow session left the topic");
+        assertEquals(1, hub.subscriberCount(TOPIC), "the slow session left the topic");
+
+        var again = new FakeConnection();
+        registry.open(token("slow"), stalled.id() + ":" + slow.lastPosition(), again, null);
+        // First what was queued for it before it stalled (its outbox kept it), then, since the rest is gone
+        // from the history, a reset and a fresh snapshot.
+        List<String> types = again.types();
+        int reset = types.indexOf("reset");
+        List<Long> queued = again.eventSeqs("r1/chat");
+        assertTrue(queued.size() >= 1 && queued.size() < 20, "the frames its outbox held: " + queued);
+        assertEquals(LongStream.rangeClosed(1, queued.size()).boxed().toList(), queued);
+        assertEquals("welcome", types.get(0));
+        assertEquals(List.of("reset", "snapshot"), types.subList(reset, reset + 2), types.toString());
+        assertEquals("history_gone", again.frames.get(reset).getString("reason"));
+        assertEquals(100, again.frames.get(reset + 1).getInt("seq"));
+        publish(1);
+        List<Long> all = again.eventSeqs("r1/chat");
+        assertEquals(101L, all.get(all.size() - 1), "live events continue after the snapshot");
+        assertEquals(queued.size() + 1, all.size());
     }
 
     @Test
@@ -130,7 +155,7 @@ class SessionRegistryTest {
     }
 
     @Test
-    void aResumeAfterAnOverflowContinuesFromTheClientsPositionOrResetsWhenTheGapIsTooLarge() {
+    void aStalledSessionResumedElsewhereGetsEverythingItMissedInOrderThenLiveEvents() {
         var first = new FakeConnection();
         ClientSession session = registry.open(token("carol"), null, first, null);
         session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
@@ -139,17 +164,35 @@ class SessionRegistryTest {
         publish(25);
         long lastSeen = first.lastPosition();
         assertEquals(List.of(1L, 2L, 3L), first.eventSeqs("r1/chat"));
-        awaitClosed(first);
-        assertEquals(ErrorCode.SLOW_CONSUMER, first.closedWith);
+        assertEquals(1, hub.catchingUpCount(TOPIC));
         publish(10);
+        assertNull(first.closedWith, "the history (50 events) still holds everything it missed");
         var second = new FakeConnection();
         registry.open(token("carol"), session.id() + ":" + lastSeen, second, null);
-        // 35 missed events are more than a 20-frame outbox may take at once: reset, then a snapshot.
-        assertEquals(List.of("welcome", "reset", "snapshot"), second.types());
-        assertEquals("gap_too_large", second.frames.get(1).getString("reason"));
-        assertEquals(38, second.frames.get(2).getInt("seq"));
+        // 35 missed events are more than a 20-frame outbox holds: they come from the history in pages.
+        awaitEvents(second, 38);
+        assertEquals(LongStream.rangeClosed(4, 38).boxed().toList(), second.eventSeqs("r1/chat"));
+        assertEquals("welcome", second.types().get(0));
+        assertTrue(!second.types().contains("reset"), second.types().toString());
+        assertEquals(0, hub.catchingUpCount(TOPIC), "caught up: live again");
         publish(1);
-        assertEquals(List.of(39L), second.eventSeqs("r1/chat"), "live events continue after the snapshot");
+        assertEquals(LongStream.rangeClosed(4, 39).boxed().toList(), second.eventSeqs("r1/chat"));
+    }
+
+    private static void awaitEvents(FakeConnection connection, long lastSeq) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Long> seqs = connection.eventSeqs("r1/chat");
+            if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= lastSeq) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Test
