@@ -7,7 +7,8 @@
 # Knobs (env): BENCH_SERVERS, BENCH_SSE, FANOUT_SECONDS, FANOUT_REPEAT, IDLE_N, CAPACITY_SUBS,
 # CAPACITY_RATES, STORM_SUBS, ROOMS, DOCS_REPEAT, DOCS_PROCS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
 # BENCH_SKIP_BUILD=1 (reuse /tmp/build-bench/tandem.war), BENCH_PAYARA_PREBOOT=none|<file>,
-# BENCH_WS_AUTH=hello|query (join token in the first frame, default, or in the URL). See bench/README.md.
+# BENCH_WS_AUTH=hello|query (join token in the first frame, default, or in the URL), BENCH_TANDEM=ws|sse (one
+# transport only). See bench/README.md.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"

@@ -64,8 +64,11 @@ function record(entry) {
       : JSON.stringify(entry.result).slice(0, 300)));
 }
 
+// BENCH_TANDEM=sse (or ws) measures Tandem over that transport only.
+const tandemTransports = list('BENCH_TANDEM', 'ws,sse');
 const systemsOf = (server) => server === 'payara' || server === 'wildfly'
-  ? ['tandem-ws', ...(sseOn.includes(server) ? ['tandem-sse'] : [])] : [server];
+  ? [...(tandemTransports.includes('ws') ? ['tandem-ws'] : []),
+    ...(sseOn.includes(server) && tandemTransports.includes('sse') ? ['tandem-sse'] : [])] : [server];
 
 async function guarded(scenario, system, server, label, fn) {
   const t0 = Date.now();
