@@ -28,10 +28,12 @@ public record TandemConfig(
         int historySize,
         /** Per-channel history size overrides, {@code chat=5000,agent=200}. Default none. */
         Map<String, Integer> historyByChannel,
-        /** Older events are kept too while younger than this, within {@link #historyMaxBytes}. Default 60 s (the session TTL). */
+        /** Older events are kept too while younger than this, within the byte bounds. Default 60 s (the session TTL). */
         long historyRetainSeconds,
-        /** What the events kept beyond {@link #historySize} may weigh per topic, in bytes. Default 8 MiB. */
+        /** What a topic's history may weigh with those older events; never fewer than {@link #historySize} events are kept. Default 8 MiB. */
         long historyMaxBytes,
+        /** What the histories of all topics may weigh together; past it, topics keep only their newest {@link #historySize}. Default 128 MiB. */
+        long historyTotalMaxBytes,
         /** Events returned in a log channel's snapshot. Default 50. */
         int snapshotEvents,
         /** Channels whose snapshot is a JSON value updated by merge patches. Default {@code ui,state}. */
@@ -85,6 +87,7 @@ public record TandemConfig(
                 r.intMap("history.channels"),
                 r.longValue("history.retainSeconds", 60),
                 r.longValue("history.maxBytes", 8L * 1024 * 1024),
+                r.longValue("history.totalMaxBytes", 128L * 1024 * 1024),
                 r.intValue("snapshot.events", 50),
                 r.set("stateChannels", "ui,state"),
                 r.intValue("outbox.maxFrames", 1000),
@@ -117,7 +120,7 @@ public record TandemConfig(
 
     public TandemConfig withOutbox(int maxFrames, long maxBytes) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
-                historyByChannel, historyRetainSeconds, historyMaxBytes, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
+                historyByChannel, historyRetainSeconds, historyMaxBytes, historyTotalMaxBytes, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }
@@ -125,7 +128,7 @@ public record TandemConfig(
     /** Keeps exactly the newest {@code size} events per topic, however young. */
     public TandemConfig withHistorySize(int size) {
         return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
-                historyByChannel, 0, 0, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
+                historyByChannel, 0, 0, Long.MAX_VALUE, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
     }

@@ -7,8 +7,9 @@ import java.util.List;
  * A topic's newest events, oldest first. It always holds the newest {@code minEvents}; an older event stays
  * while it is younger than {@code retainMillis} and the events held weigh at most {@code maxBytes}, so a busy
  * topic keeps what a resuming session (retained for the session TTL) or a subscriber catching up needs, and
- * a quiet one keeps little. Seqs are consecutive, so an event is found by arithmetic, not by a scan.
- * Not thread-safe: guarded by the topic lock.
+ * a quiet one keeps little. The older events of all topics together weigh at most a {@link Budget}: past it,
+ * a topic keeps only its newest {@code minEvents} as it appends. Seqs are consecutive, so an event is found
+ * by arithmetic, not by a scan. Not thread-safe: guarded by the topic lock.
  */
 final class HistoryRing {
     private static final int INITIAL_SLOTS = 8;
@@ -18,6 +19,7 @@ final class HistoryRing {
     private final int minEvents;
     private final long retainMillis;
     private final long maxBytes;
+    private final Budget budget;
     private StoredEvent[] slots = new StoredEvent[INITIAL_SLOTS];
     private int start;
     private int size;
@@ -25,16 +27,35 @@ final class HistoryRing {
 
     /** Exactly the newest {@code capacity} events. */
     HistoryRing(int capacity) {
-        this(capacity, 0, 0);
+        this(capacity, 0, 0, new Budget(Long.MAX_VALUE));
     }
 
-    HistoryRing(int minEvents, long retainMillis, long maxBytes) {
+    /** What the histories of all topics may weigh together, beyond each one's {@code minEvents}. Thread-safe. */
+    static final class Budget {
+        private final long maxBytes;
+        private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
+
+        Budget(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        boolean exceeded() {
+            return used.get() > maxBytes;
+        }
+
+        long used() {
+            return used.get();
+        }
+    }
+
+    HistoryRing(int minEvents, long retainMillis, long maxBytes, Budget budget) {
         if (minEvents < 1) {
             throw new IllegalArgumentException("history must keep at least one event");
         }
         this.minEvents = minEvents;
         this.retainMillis = retainMillis;
         this.maxBytes = maxBytes;
+        this.budget = budget;
     }
 
     /** Appends the newest event, published at {@code now}; returns whether older events were let go. */
@@ -44,10 +65,14 @@ final class HistoryRing {
         }
         slots[(start + size) % slots.length] = event;
         size++;
-        bytes += weight(event);
+        long added = weight(event);
+        bytes += added;
+        budget.used.addAndGet(added);
         boolean evicted = false;
-        while (size > minEvents && (bytes > maxBytes || slots[start].ts() < now - retainMillis)) {
-            bytes -= weight(slots[start]);
+        while (size > minEvents && (bytes > maxBytes || slots[start].ts() < now - retainMillis || budget.exceeded())) {
+            long removed = weight(slots[start]);
+            bytes -= removed;
+            budget.used.addAndGet(-removed);
             slots[start] = null;
             start = (start + 1) % slots.length;
             size--;

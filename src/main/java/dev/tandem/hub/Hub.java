@@ -21,6 +21,7 @@ public final class Hub {
     private final Clock clock;
     private final WriterPool writers;
     private final ConcurrentMap<TopicName, Topic> topics = new ConcurrentHashMap<>();
+    private final HistoryRing.Budget historyBudget;
 
     /** A hub whose subscribers' write chains start on the calling thread, once each publish is done. */
     public Hub(TandemConfig config, FrameCodec codec, Clock clock) {
@@ -33,6 +34,7 @@ public final class Hub {
         this.codec = codec;
         this.clock = clock;
         this.writers = writers;
+        this.historyBudget = new HistoryRing.Budget(config.historyTotalMaxBytes());
     }
 
     /**
@@ -60,10 +62,10 @@ public final class Hub {
         }
     }
 
-    /** How many of the topic's subscribers are catching up, and how far behind the furthest one is. */
+    /** How many of the topic's subscribers are catching up from its history. */
     public int catchingUpCount(TopicName name) {
         Topic topic = topics.get(name);
-        return topic == null ? 0 : topic.catchingUp().subscribers();
+        return topic == null ? 0 : topic.catchingUpCount();
     }
 
     public void unsubscribe(TopicName name, String subscriberKey) {
@@ -93,7 +95,7 @@ public final class Hub {
     private Topic topic(TopicName name) {
         return topics.computeIfAbsent(name, n -> new Topic(n, newEpoch(), kindOf(n.channel()),
                 new HistoryRing(config.historySizeFor(n.channel()), config.historyRetainSeconds() * 1000,
-                        config.historyMaxBytes()), config.snapshotEvents(), codec));
+                        config.historyMaxBytes(), historyBudget), config.snapshotEvents(), codec));
     }
 
     private static String newEpoch() {

@@ -232,6 +232,16 @@ public final class Outbox {
         }
     }
 
+    /** Whether fewer than three quarters of the bounds wait, so that topic events are taken. */
+    public boolean hasRoomForEvents() {
+        lock.lock();
+        try {
+            return lanes.hasRoomForEvents();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean isOverflowed() {
         lock.lock();
         try {

@@ -76,6 +76,11 @@ final class OutboxLanes {
         return false;
     }
 
+    /** Whether fewer than three quarters of the bounds wait. */
+    boolean hasRoomForEvents() {
+        return pending.size() < eventFrames && pendingBytes < eventBytes;
+    }
+
     /** True, once, when an event was refused and the waiting frames are down to a quarter of the bounds. */
     boolean takeRoomNotice() {
         if (eventsWaitingForRoom && pending.size() <= maxFrames / 4 && pendingBytes <= maxBytes / 4) {

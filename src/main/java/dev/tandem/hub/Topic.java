@@ -37,6 +37,9 @@ final class Topic {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     /** Subscriber key → seq of the last event it was given, for the subscribers catching up. */
     private final Map<String, Long> catchingUp = new HashMap<>();
+    /** At most the smallest value in {@link #catchingUp}: the history is checked against it only when its
+     *  oldest event passes this, not on every publish. */
+    private long catchingUpFloor = Long.MAX_VALUE;
     /** The live subscribers as an array for fan-out, rebuilt before the next publish after any change: a
      *  subscriber that leaves or starts catching up during a fan-out cannot disturb the iteration. */
     private Subscriber[] fanout = new Subscriber[0];
@@ -70,7 +73,7 @@ final class Topic {
                     : codec.encode(new Frames.Event(topic, epoch, next, null, null, now, Boolean.TRUE));
             StoredEvent event = new StoredEvent(next, from, now, to, frame, redacted);
             seq = next;
-            if (history.append(event, now) && !catchingUp.isEmpty()) {
+            if (history.append(event, now) && history.oldestSeq() > catchingUpFloor + 1) {
                 dropThoseBeyondHistory();
             }
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
@@ -78,8 +81,7 @@ final class Topic {
             for (Subscriber subscriber : liveSubscribers()) {
                 Outgoing own = to == null || to.contains(subscriber.identity()) ? full : hidden;
                 if (!subscriber.offerEvent(own)) {
-                    catchingUp.put(subscriber.key(), next - 1);
-                    fanoutStale = true;
+                    startCatchingUp(subscriber.key(), next - 1);
                 }
             }
             return new Frames.Position(epoch, next);
@@ -106,7 +108,7 @@ final class Topic {
             if (recovered) {
                 // The missed events come from the history, as much as the subscriber has room for now and
                 // the rest as it makes room; live events follow once it is back at the head.
-                catchingUp.put(subscriber.key(), since.seq());
+                startCatchingUp(subscriber.key(), since.seq());
                 catchUpLocked(subscriber);
             } else {
                 if (since != null) {
@@ -150,18 +152,14 @@ final class Topic {
         }
     }
 
-    /** Subscribers catching up, and how far behind the head the furthest one is (events). */
-    CatchUpCount catchingUp() {
+    /** How many subscribers are catching up from the history. */
+    int catchingUpCount() {
         lock.lock();
         try {
-            long behind = catchingUp.values().stream().mapToLong(last -> seq - last).max().orElse(0);
-            return new CatchUpCount(catchingUp.size(), behind);
+            return catchingUp.size();
         } finally {
             lock.unlock();
         }
-    }
-
-    record CatchUpCount(int subscribers, long furthestBehind) {
     }
 
     private void catchUpLocked(Subscriber subscriber) {
@@ -191,14 +189,24 @@ final class Topic {
         }
     }
 
+    private void startCatchingUp(String key, long lastGiven) {
+        catchingUp.put(key, lastGiven);
+        catchingUpFloor = Math.min(catchingUpFloor, lastGiven);
+        fanoutStale = true;
+    }
+
     private void dropThoseBeyondHistory() {
         long oldest = history.oldestSeq();
         List<String> gone = new ArrayList<>();
-        catchingUp.forEach((key, last) -> {
-            if (last + 1 < oldest) {
-                gone.add(key);
+        long floor = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> entry : catchingUp.entrySet()) {
+            if (entry.getValue() + 1 < oldest) {
+                gone.add(entry.getKey());
+            } else {
+                floor = Math.min(floor, entry.getValue());
             }
-        });
+        }
+        catchingUpFloor = floor;
         gone.forEach(key -> dropBeyondHistory(subscribers.get(key)));
     }
 

@@ -259,7 +259,9 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         if (position > 0) {
             topics.queued(event);
         }
-        return position >= 0;
+        // Refused (no room), or dropped by an overflowed outbox: either way the topic stops pushing, and the
+        // session catches up once it has room, or re-subscribes from its position when it resumes.
+        return position > 0;
     }
 
     @Override
@@ -307,7 +309,9 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
             }
             principal = refreshed;
             boolean exact = outbox.rewindTo(lastSeen);
-            boolean overflowed = outbox.isOverflowed();
+            // Rewound past the room for events, the queue would overflow with the next reply: replay from
+            // the topics' histories instead, paced by the connection.
+            boolean overflowed = outbox.isOverflowed() || exact && !outbox.hasRoomForEvents();
             newConnection.bind(id);
             connection = newConnection;
             if (!exact) {
@@ -379,9 +383,16 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     @Override
     public void onOverflow() {
+        Connection overflowedOn = connection;
         // Called under a topic lock: leave the hub from another thread to keep lock order simple.
         registry.settings().writer().execute(() -> {
-            topics.leaveAll();
+            synchronized (attachLock) {
+                if (connection != overflowedOn) {
+                    return; // resumed meanwhile: the resume dropped the queue and re-subscribed every topic
+                }
+                topics.leaveAll();
+                leftTopics = true;
+            }
             documents.suspendAll();
             LOG.fine(() -> "session " + id + " is a slow consumer; closing its connection");
             sayGoodbye(ErrorCode.SLOW_CONSUMER, "outbox overflow: the client reads too slowly", true);

@@ -65,7 +65,11 @@ final class SessionTopics {
     void queued(Outgoing event) {
         Cursor cursor = subscribed.get(event.topic());
         if (cursor != null) {
-            cursor.lastQueued = event;
+            Outgoing last = cursor.lastQueued;
+            // Never backwards: a catch-up may queue later events re-entrantly before this one is recorded.
+            if (last == null || event.seq() > last.seq() || !event.epoch().equals(last.epoch())) {
+                cursor.lastQueued = event;
+            }
         }
     }
 

@@ -13,6 +13,10 @@ class HistoryRingTest {
         return new StoredEvent(seq, "a", ts, null, "x".repeat(bytes), null);
     }
 
+    private static HistoryRing ring(int minEvents, long retainMillis, long maxBytes) {
+        return new HistoryRing(minEvents, retainMillis, maxBytes, new HistoryRing.Budget(Long.MAX_VALUE));
+    }
+
     private static List<Long> seqs(List<StoredEvent> events) {
         return events.stream().map(StoredEvent::seq).toList();
     }
@@ -40,7 +44,7 @@ class HistoryRingTest {
 
     @Test
     void olderEventsStayWhileYoungerThanTheRetentionAndWithinTheBytes() {
-        var ring = new HistoryRing(2, 1000, 1_000_000);
+        var ring = ring(2, 1000, 1_000_000);
         for (long seq = 1; seq <= 100; seq++) {
             ring.append(event(seq, seq * 10, 100), seq * 10);
         }
@@ -53,14 +57,14 @@ class HistoryRingTest {
 
     @Test
     void theBytesBoundLetsYoungEventsGoButNeverBelowTheMinimum() {
-        var ring = new HistoryRing(5, 60_000, 10_000);
+        var ring = ring(5, 60_000, 10_000);
         for (long seq = 1; seq <= 200; seq++) {
             ring.append(event(seq, 0, 904), 0); // 904 characters + 96 overhead = 1,000 bytes each
         }
         assertEquals(10, ring.size(), "ten events weigh the 10,000 bytes allowed");
         assertEquals(191, ring.oldestSeq());
         assertTrue(ring.bytes() <= 10_000);
-        var big = new HistoryRing(5, 60_000, 10);
+        var big = ring(5, 60_000, 10);
         for (long seq = 1; seq <= 20; seq++) {
             big.append(event(seq, 0, 1000), 0);
         }
@@ -69,7 +73,7 @@ class HistoryRingTest {
 
     @Test
     void theRingGrowsAndShrinksAndKeepsOrderAcrossTheWrap() {
-        var ring = new HistoryRing(4, 1000, Long.MAX_VALUE);
+        var ring = ring(4, 1000, Long.MAX_VALUE);
         for (long seq = 1; seq <= 500; seq++) {
             ring.append(event(seq, 0, 1), 0);
         }
@@ -88,5 +92,39 @@ class HistoryRingTest {
         static List<Long> range(long from, long to) {
             return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
         }
+    }
+
+    @Test
+    void theHistoriesOfAllTopicsShareOneBudgetAndKeepTheirMinimumBeyondIt() {
+        var budget = new HistoryRing.Budget(20_000);
+        var busy = new HistoryRing(3, 60_000, 1_000_000, budget);
+        var other = new HistoryRing(3, 60_000, 1_000_000, budget);
+        for (long seq = 1; seq <= 15; seq++) {
+            other.append(event(seq, 0, 904), 0); // 1,000 bytes each
+        }
+        assertEquals(15, other.size());
+        for (long seq = 1; seq <= 100; seq++) {
+            busy.append(event(seq, 0, 904), 0);
+        }
+        assertEquals(5, busy.size(), "the other topic holds 15,000 of the 20,000 bytes: 5 left for this one");
+        assertEquals(20_000, budget.used());
+        for (long seq = 16; seq <= 40; seq++) {
+            other.append(event(seq, 0, 904), 0);
+        }
+        assertEquals(15, other.size(), "at the budget, an appending topic lets its oldest go, one for one");
+        assertEquals(26, other.oldestSeq());
+        assertEquals(5, busy.size(), "a topic that does not append keeps what it has");
+        assertEquals(busy.bytes() + other.bytes(), budget.used());
+        assertEquals(20_000, budget.used());
+
+        var tiny = new HistoryRing.Budget(1000);
+        var a = new HistoryRing(3, 60_000, 1_000_000, tiny);
+        var b = new HistoryRing(3, 60_000, 1_000_000, tiny);
+        for (long seq = 1; seq <= 10; seq++) {
+            a.append(event(seq, 0, 904), 0);
+            b.append(event(seq, 0, 904), 0);
+        }
+        assertEquals(3, a.size(), "never fewer than the minimum, whatever the budget");
+        assertEquals(3, b.size());
     }
 }
