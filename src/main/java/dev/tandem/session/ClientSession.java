@@ -7,20 +7,15 @@ import dev.tandem.hub.Outbox;
 import dev.tandem.hub.Outgoing;
 import dev.tandem.hub.Subscriber;
 import dev.tandem.protocol.AuthFrames;
-import dev.tandem.protocol.DocFrames;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.Frame;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.protocol.Frames;
 import dev.tandem.protocol.ProtocolException;
-import dev.tandem.protocol.TopicName;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -33,13 +28,12 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     private final String id;
     private final SessionRegistry registry;
-    private final Hub hub;
     private final FrameCodec codec;
     private final Outbox outbox;
     private final SessionDocuments documents;
     private final SessionTopics topics;
     private final Object attachLock = new Object();
-    private final RateLimiter publishRate;
+    private final SessionRequests requests;
     private volatile boolean expiryWarned;
     private volatile Principal principal;
     private volatile Connection connection;
@@ -51,13 +45,13 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         this.id = id;
         this.principal = principal;
         this.registry = registry;
-        this.hub = hub;
         this.codec = codec;
         this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
                 settings.writer(), this);
         this.documents = new SessionDocuments(this, docs);
         this.topics = new SessionTopics(this, hub);
-        this.publishRate = new RateLimiter(settings.security().publishRatePerSecond(), settings.security().publishBurst());
+        this.requests = new SessionRequests(this, registry, hub, codec, topics, documents,
+                new RateLimiter(settings.security().publishRatePerSecond(), settings.security().publishBurst()));
     }
 
     public String id() {
@@ -84,109 +78,18 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     /** Decodes and handles one frame from the client; every failure becomes an error frame. */
     public void receive(String text) {
-        Frame.Request request;
-        try {
-            request = codec.decode(text);
-        } catch (ProtocolException e) {
-            reply(e.toFrame());
-            return;
-        }
-        handle(request);
+        requests.receive(text);
     }
 
     /** Handles a POSTed body: one frame, or an array of frames handled in order. */
     public void receive(JsonValue body) {
-        if (body instanceof JsonArray frames) {
-            frames.forEach(this::receiveParsed);
-        } else {
-            receiveParsed(body);
-        }
+        requests.receive(body);
     }
 
-    private void receiveParsed(JsonValue value) {
-        try {
-            handle(codec.decode(value));
-        } catch (ProtocolException e) {
-            reply(e.toFrame());
-        }
-    }
-
-    void handle(Frame.Request request) {
-        try {
-            if (request instanceof Frames.Subscribe subscribe) {
-                subscribe(subscribe);
-            } else if (request instanceof Frames.Unsubscribe unsubscribe) {
-                unsubscribe(unsubscribe);
-            } else if (request instanceof Frames.Publish publish) {
-                publish(publish);
-            } else if (request instanceof DocFrames.Sync sync) {
-                documents.sync(sync);
-            } else if (request instanceof DocFrames.Ops ops) {
-                registry.documentQuota().admit(ops.doc());
-                documents.ops(ops);
-            } else if (request instanceof DocFrames.Subscribe subscribe) {
-                registry.documentQuota().admit(subscribe.doc());
-                documents.subscribe(subscribe);
-            } else if (request instanceof AuthFrames.Refresh refresh) {
-                refresh(refresh);
-            } else if (request instanceof DocFrames.Unsubscribe unsubscribe) {
-                documents.unsubscribe(unsubscribe);
-            } else if (request instanceof Frames.Ping ping) {
-                reply(new Frames.Pong(ping.id(), ping.ts()));
-            } else if (request instanceof Frames.Hello) {
-                throw new ProtocolException(ErrorCode.BAD_REQUEST, "this connection is already authenticated");
-            }
-            // A pong needs no answer.
-        } catch (ProtocolException e) {
-            reply(e.withRequestId(request.id()).toFrame());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "session " + id + ": " + request.getClass().getSimpleName() + " failed", e);
-            reply(new Frames.Error(request.id(), ErrorCode.INTERNAL.wire(), "internal error"));
-        }
-    }
-
-    private void subscribe(Frames.Subscribe request) {
-        TopicName topic = TopicName.parse(request.topic());
-        requireRead(topic.room());
-        if (!principal.canSubscribe(topic.room(), topic.channel())) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant subscribing to " + topic);
-        }
-        topics.subscribe(topic, request.since(), request.id(), registry.settings().maxSubscriptions());
-    }
-
-    private void unsubscribe(Frames.Unsubscribe request) {
-        TopicName topic = TopicName.parse(request.topic());
-        topics.unsubscribe(topic);
-        reply(Frames.Ack.of(request.id()));
-    }
-
-    private void publish(Frames.Publish request) {
-        TopicName topic = TopicName.parse(request.topic());
-        requireWrite(topic.room());
-        if (!principal.canPublish(topic.room(), topic.channel())) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "token does not grant publishing to " + topic);
-        }
-        if (!publishRate.tryAcquire()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "publishing faster than the connection's rate limit");
-        }
-        Frames.Position at = hub.publish(topic, request.data(), principal.identity(),
-                request.to() == null ? null : new HashSet<>(request.to()));
-        reply(new Frames.Ack(request.id(), topic.toString(), at.epoch(), at.seq(), null));
-    }
-
-    /**
-     * Swaps the token: it must verify and name the same identity, and still grant every subscribed topic
-     * and document; otherwise nothing changes.
-     */
-    private void refresh(AuthFrames.Refresh request) {
-        Principal next = registry.verify(request.token());
-        if (!next.identity().equals(principal.identity())) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "a refreshed token must be for the same identity");
-        }
-        requireGrantedBy(next);
+    /** Takes a refreshed token (already checked by {@link SessionRequests}); warns again before it expires. */
+    void swapPrincipal(Principal next) {
         principal = next;
         expiryWarned = false;
-        reply(Frames.Ack.of(request.id()));
     }
 
     /**
