@@ -77,6 +77,19 @@ public final class Outbox {
 
     /** Queues a reliable frame, remembering its topic position; returns as {@link #offer(String, int)}. */
     public long offer(Outgoing frame) {
+        return enqueue(frame, false);
+    }
+
+    /**
+     * Queues a topic event if fewer than three quarters of the bounds are waiting: returns its position;
+     * -1 when there is no room (the {@link Listener} hears when there is); 0 when the outbox has overflowed.
+     * So topic events never overflow the outbox: their subscriber catches up from the topic's history.
+     */
+    public long offerEvent(Outgoing event) {
+        return enqueue(event, true);
+    }
+
+    private long enqueue(Outgoing frame, boolean refusedWithoutRoom) {
         boolean overflowNow;
         Sink start;
         long position;
@@ -84,6 +97,9 @@ public final class Outbox {
         try {
             if (lanes.isOverflowed()) {
                 return 0;
+            }
+            if (refusedWithoutRoom && !lanes.admitsEvent(frame.bytes())) {
+                return -1;
             }
             position = lanes.add(frame);
             overflowNow = lanes.isOverflowed();
@@ -95,31 +111,6 @@ public final class Outbox {
         if (overflowNow) {
             listener.onOverflow();
         }
-        return position;
-    }
-
-    /**
-     * Queues a topic event if fewer than three quarters of the bounds are waiting: returns its position;
-     * -1 when there is no room (the {@link Listener} hears when there is); 0 when the outbox has overflowed.
-     * So topic events never overflow the outbox: their subscriber catches up from the topic's history.
-     */
-    public long offerEvent(Outgoing event) {
-        Sink start;
-        long position;
-        lock.lock();
-        try {
-            if (lanes.isOverflowed()) {
-                return 0;
-            }
-            if (!lanes.admitsEvent(event.bytes())) {
-                return -1;
-            }
-            position = lanes.add(event);
-            start = chain.startDrainLocked();
-        } finally {
-            lock.unlock();
-        }
-        chain.startDrain(start);
         return position;
     }
 

@@ -35,28 +35,42 @@ class SlowConsumerIT extends DeployedTest {
         assertEquals(all, seqs(sse.frames.awaitEventsUpTo(topic, count)), "the SSE client got everything");
     }
 
-    private static void subscribe(String topic, WsClient fast, SseClient sse) throws Exception {
-        fast.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-        fast.frames.awaitReply("s");
-        sse.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-        sse.frames.awaitReply("s");
+    /** A client that will stop reading, a publisher, and two healthy readers (WebSocket and SSE), all subscribed. */
+    private record Clients(RawWsClient slow, WsClient publisher, WsClient fast, SseClient sse) implements AutoCloseable {
+        static Clients subscribedTo(DeployedTest test, String topic) throws Exception {
+            String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}";
+            var clients = new Clients(new RawWsClient(test.base, test.rest.token("slow", test.room)),
+                    WsClient.connect(test.base, test.rest.token("agent", test.room)),
+                    WsClient.connect(test.base, test.rest.token("fast", test.room)),
+                    SseClient.connect(test.base, test.rest.token("sse", test.room)));
+            clients.slow.send(subscribe);
+            clients.slow.read(3);
+            clients.fast.send(subscribe);
+            clients.fast.frames.awaitReply("s");
+            clients.sse.send(subscribe);
+            clients.sse.frames.awaitReply("s");
+            return clients;
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (slow; publisher; fast; sse) {
+                // Closes all four.
+            }
+        }
     }
 
     @Test
     void aClientThatStopsReadingGetsEverythingInOrderOnceItReadsAgain() throws Exception {
         String topic = room + "/agent";
         int events = 1200;
-        try (RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
-             WsClient publisher = WsClient.connect(base, rest.token("agent", room));
-             WsClient fast = WsClient.connect(base, rest.token("fast", room));
-             SseClient sse = SseClient.connect(base, rest.token("sse", room))) {
-            slow.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-            slow.read(3);
-            subscribe(topic, fast, sse);
+        try (Clients clients = Clients.subscribedTo(this, topic)) {
+            RawWsClient slow = clients.slow();
+            WsClient publisher = clients.publisher();
             // The slow client now stops reading. 1,200 events of 8 KB (9.6 MB) are more than the kernel's
             // buffers (a few MB; the client's receive buffer is tiny) and its outbox (256 KiB) hold, so the
             // server stops pushing to it and it has to catch up from the history (5,000 events here).
-            publishPaced(publisher, topic, events, 8000, fast, sse);
+            publishPaced(publisher, topic, events, 8000, clients.fast(), clients.sse());
 
             Thread reader = new Thread(slow::readToEnd, "slow-reader");
             reader.setDaemon(true);
@@ -76,17 +90,13 @@ class SlowConsumerIT extends DeployedTest {
     void aClientFurtherBehindThanTheHistoryIsCutAndTheResumeTellsItWithAReset() throws Exception {
         String topic = room + "/firehose";
         int events = 900;
-        try (RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
-             WsClient publisher = WsClient.connect(base, rest.token("agent", room));
-             WsClient fast = WsClient.connect(base, rest.token("fast", room));
-             SseClient sse = SseClient.connect(base, rest.token("sse", room))) {
-            slow.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-            slow.read(3);
+        try (Clients clients = Clients.subscribedTo(this, topic)) {
+            RawWsClient slow = clients.slow();
+            WsClient publisher = clients.publisher();
             String epoch = slow.frames.awaitReply("s").getString("epoch");
-            subscribe(topic, fast, sse);
             // 900 events of 16 KB (14 MB): the kernel's buffers and the outbox hold at most ~300 of them,
             // the history 100, so the slow client falls behind the history and is cut.
-            publishPaced(publisher, topic, events, 16_000, fast, sse);
+            publishPaced(publisher, topic, events, 16_000, clients.fast(), clients.sse());
 
             slow.readToEnd();
             int closeCode = slow.closed.get(60, TimeUnit.SECONDS);
