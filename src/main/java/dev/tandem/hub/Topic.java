@@ -73,7 +73,7 @@ final class Topic {
                     : codec.encode(new Frames.Event(topic, epoch, next, null, null, now, Boolean.TRUE));
             StoredEvent event = new StoredEvent(next, from, now, to, frame, redacted);
             seq = next;
-            if (history.append(event, now) && history.oldestSeq() > catchingUpFloor + 1) {
+            if (history.append(event, now) && history.oldestSeq() - 1 > catchingUpFloor) {
                 dropThoseBeyondHistory();
             }
             Outgoing full = Outgoing.event(frame, topic, epoch, next);
