@@ -108,8 +108,9 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     const java = kids.find((k) => { try { return fs.readFileSync(`/proc/${k}/comm`, 'utf8').startsWith('java'); } catch { return false; } });
     if (java) pid = java;
   }
-  const floor = floorWar ? await floorAnswers(def.port) : false;
-  if (floorWar && !floor) console.log(`[bench] ${name}: the floor endpoint /floor/echo did not answer; idle runs without it`);
+  // Only the Java servers deploy the floor WAR; a Node peer would be probed for 90 s in vain.
+  const floor = floorWar && def.kind !== 'node' ? await floorAnswers(def.port) : false;
+  if (floorWar && def.kind !== 'node' && !floor) console.log(`[bench] ${name}: the floor endpoint /floor/echo did not answer; idle runs without it`);
   return { name, port: def.port, kind: def.kind, pid, groupPid: child.pid, startMs: Date.now() - started, floor,
     stop: () => stopPid(child.pid) };
 }

@@ -159,8 +159,14 @@ final class WriteChain {
             CompletionStage<?> stage;
             try {
                 stage = next.target().write(next.text(), next.position());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // A write that never started must not leave the chain claimed (it would wedge the outbox),
+                // nor skip what follows a farewell (closing the connection).
                 failed(next.target(), e);
+                runIfAny(next.afterwards());
+                if (e instanceof Error error) {
+                    throw error;
+                }
                 return;
             }
             if (next.afterwards() != null) {

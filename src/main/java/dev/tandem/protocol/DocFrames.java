@@ -9,11 +9,16 @@ import java.util.List;
  * Automerge payloads travel base64-encoded.
  */
 public final class DocFrames {
+    /** A request about one document: an error answering it names the document. */
+    public sealed interface DocRequest extends Frame.Request permits Subscribe, Unsubscribe, Sync, Ops {
+        String doc();
+    }
+
     private DocFrames() {
     }
 
     /** Subscribes to a document: {@code mode} {@code sync} (Automerge peers, default) or {@code json}. */
-    public record Subscribe(String id, String doc, String mode) implements Frame.Request {
+    public record Subscribe(String id, String doc, String mode) implements DocRequest {
         @Override
         public void validate() {
             Validation.required(id, "id");
@@ -28,7 +33,7 @@ public final class DocFrames {
         }
     }
 
-    public record Unsubscribe(String id, String doc) implements Frame.Request {
+    public record Unsubscribe(String id, String doc) implements DocRequest {
         @Override
         public void validate() {
             Validation.required(id, "id");
@@ -37,7 +42,7 @@ public final class DocFrames {
     }
 
     /** An Automerge sync message, both directions; a client's may carry an id to get an ack. */
-    public record Sync(String id, String doc, String data) implements Frame.Request {
+    public record Sync(String id, String doc, String data) implements DocRequest {
         @Override
         public void validate() {
             Validation.required(doc, "doc");
@@ -46,7 +51,7 @@ public final class DocFrames {
     }
 
     /** JSON operations applied in one Automerge transaction; acked with the new heads. */
-    public record Ops(String id, String doc, JsonArray ops) implements Frame.Request {
+    public record Ops(String id, String doc, JsonArray ops) implements DocRequest {
         @Override
         public void validate() {
             Validation.required(id, "id");

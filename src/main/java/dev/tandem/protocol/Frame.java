@@ -34,8 +34,7 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** A frame a client sends; carries an {@code id} answered by exactly one {@code ack} or {@code error}. */
     sealed interface Request extends Frame permits Frames.Hello, Frames.Subscribe, Frames.Unsubscribe,
-            Frames.Publish, Frames.Ping, Frames.Pong, DocFrames.Subscribe, DocFrames.Unsubscribe, DocFrames.Sync,
-            DocFrames.Ops, AuthFrames.Refresh {
+            Frames.Publish, Frames.Ping, Frames.Pong, DocFrames.DocRequest, AuthFrames.Refresh {
         String id();
 
         /** Throws {@link ProtocolException} with {@link ErrorCode#BAD_REQUEST} when a field is missing or invalid. */

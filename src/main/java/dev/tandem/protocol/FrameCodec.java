@@ -170,7 +170,7 @@ public final class FrameCodec implements AutoCloseable {
         try {
             request.validate();
         } catch (ProtocolException e) {
-            throw e.withRequestId(id);
+            throw e.about(request);
         }
         return request;
     }

@@ -99,7 +99,11 @@ public final class Frames {
         }
     }
 
-    public record Error(String id, String code, String message) implements Frame.Reply {
+    /** A refused request: its {@code id} (if it had one) and, for a document request, its {@code doc}. */
+    public record Error(String id, String code, String message, String doc) implements Frame.Reply {
+        public Error(String id, String code, String message) {
+            this(id, code, message, null);
+        }
     }
 
     /**

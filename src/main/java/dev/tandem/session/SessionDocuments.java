@@ -25,11 +25,13 @@ import java.util.function.Consumer;
 final class SessionDocuments {
     private final ClientSession session;
     private final DocumentHost host;
+    private final DocumentQuota quota;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    SessionDocuments(ClientSession session, DocumentHost host) {
+    SessionDocuments(ClientSession session, DocumentHost host, DocumentQuota quota) {
         this.session = session;
         this.host = host;
+        this.quota = quota;
     }
 
     /** This session as a peer of one document: host output becomes reliable frames. */
@@ -64,6 +66,8 @@ final class SessionDocuments {
             // Sync messages carry changes: only writers sync; read-only clients use json mode.
             session.requireWrite(doc.room());
         }
+        // Counted only once the room is granted: a client of another room cannot use up this one's quota.
+        quota.admit(doc.toString());
         Peer peer = new Peer(request.jsonMode());
         Peer previous = peers.put(doc.toString(), peer);
         CompletionStage<Void> attached = previous == null ? host.attach(doc.toString(), peer)
@@ -97,6 +101,7 @@ final class SessionDocuments {
     void ops(DocFrames.Ops request) {
         DocId doc = parse(request.doc());
         session.requireWrite(doc.room());
+        quota.admit(doc.toString());
         answer(request, host.applyOps(doc.toString(), request.ops()),
                 heads -> session.reply(Frames.Ack.heads(request.id(), heads)));
     }
@@ -143,7 +148,7 @@ final class SessionDocuments {
                 onSuccess.accept(result);
             } else {
                 ProtocolException failure = toProtocolException(error);
-                session.reply(failure.withRequestId(request.id()).toFrame());
+                session.reply(failure.toFrameFor(request));
             }
         });
     }

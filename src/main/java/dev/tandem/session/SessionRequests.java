@@ -83,10 +83,8 @@ final class SessionRequests {
             } else if (request instanceof DocFrames.Sync sync) {
                 documents.sync(sync);
             } else if (request instanceof DocFrames.Ops ops) {
-                registry.documentQuota().admit(ops.doc());
                 documents.ops(ops);
             } else if (request instanceof DocFrames.Subscribe subscribe) {
-                registry.documentQuota().admit(subscribe.doc());
                 documents.subscribe(subscribe);
             } else if (request instanceof AuthFrames.Refresh refresh) {
                 refresh(refresh);
@@ -99,10 +97,10 @@ final class SessionRequests {
             }
             // A pong needs no answer.
         } catch (ProtocolException e) {
-            session.reply(e.withRequestId(request.id()).toFrame());
+            session.reply(e.toFrameFor(request));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "session " + session.id() + ": " + request.getClass().getSimpleName() + " failed", e);
-            session.reply(new Frames.Error(request.id(), ErrorCode.INTERNAL.wire(), "internal error"));
+            session.reply(new ProtocolException(ErrorCode.INTERNAL, "internal error").toFrameFor(request));
         }
     }
 

@@ -21,6 +21,12 @@ final class SessionTopics {
     private final Hub hub;
     /** Topic → where the session stands in it. */
     private final Map<String, Cursor> subscribed = new ConcurrentHashMap<>();
+    /**
+     * Held by {@link #subscribe} and {@link #unsubscribe} across the hub call and the map update, so two
+     * racing requests (two SSE POSTs) leave the hub and {@link #subscribed} agreeing. Taken before a topic's
+     * lock, never while one is held.
+     */
+    private final Object membership = new Object();
 
     /**
      * The last event queued for one topic, or none since subscribing (position unknown). Updated on every
@@ -49,16 +55,20 @@ final class SessionTopics {
 
     /** Subscribes to {@code topic} from {@code since}; at most {@code limit} topics at a time. */
     void subscribe(TopicName topic, Frames.Position since, String requestId, int limit) {
-        if (!subscribed.containsKey(topic.toString()) && subscribed.size() >= limit) {
-            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limit + " subscriptions per connection");
+        synchronized (membership) {
+            if (!subscribed.containsKey(topic.toString()) && subscribed.size() >= limit) {
+                throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limit + " subscriptions per connection");
+            }
+            subscribed.computeIfAbsent(topic.toString(), t -> new Cursor(topic));
+            hub.subscribe(topic, session, since, requestId);
         }
-        subscribed.computeIfAbsent(topic.toString(), t -> new Cursor(topic));
-        hub.subscribe(topic, session, since, requestId);
     }
 
     void unsubscribe(TopicName topic) {
-        hub.unsubscribe(topic, session.key());
-        subscribed.remove(topic.toString());
+        synchronized (membership) {
+            hub.unsubscribe(topic, session.key());
+            subscribed.remove(topic.toString());
+        }
     }
 
     /** Records {@code event} (a topic event queued to the session) as where it stands in its topic. */

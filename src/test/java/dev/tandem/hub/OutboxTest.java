@@ -44,6 +44,7 @@ class OutboxTest {
     static final class CountingListener implements Outbox.Listener {
         final AtomicInteger overflows = new AtomicInteger();
         final AtomicInteger roomNotices = new AtomicInteger();
+        final List<Throwable> sinkFailures = new ArrayList<>();
 
         @Override
         public void onRoomForEvents() {
@@ -57,6 +58,7 @@ class OutboxTest {
 
         @Override
         public void onSinkFailed(Outbox.Sink sink, Throwable error) {
+            sinkFailures.add(error);
         }
     }
 
@@ -319,5 +321,58 @@ class OutboxTest {
         assertEquals(0, listener.overflows.get());
         outbox.offer("y", 1);
         assertEquals(1, listener.overflows.get());
+    }
+
+    /** A sink whose write throws, as a container's send may (an Error as well as a RuntimeException). */
+    static final class ThrowingSink implements Outbox.Sink {
+        final List<String> attempted = new ArrayList<>();
+        final Throwable failure;
+
+        ThrowingSink(Throwable failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public CompletionStage<?> write(String text, long position) {
+            attempted.add(text);
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) failure;
+        }
+    }
+
+    @Test
+    void aWriteThatThrowsAnErrorFailsTheSinkAndLeavesTheOutboxFreeForTheNextConnection() {
+        var listener = new CountingListener();
+        var failed = listener.sinkFailures;
+        var outbox = outbox(10, 10_000, listener);
+        var broken = new ThrowingSink(new StackOverflowError("in the container"));
+        var thrown = org.junit.jupiter.api.Assertions.assertThrows(StackOverflowError.class,
+                () -> outbox.attach(broken, "hello", 0));
+        assertEquals("in the container", thrown.getMessage(), "the Error is not swallowed");
+        assertEquals(1, failed.size(), "the listener learns that the sink failed");
+        assertEquals(List.of("hello"), broken.attempted);
+        outbox.offer("{\"n\":1}", 7);
+        assertEquals(List.of("hello"), broken.attempted, "nothing more goes to the failed sink");
+
+        var next = new ManualSink();
+        next.autoComplete = true;
+        outbox.attach(next, "welcome", 0);
+        assertEquals(List.of("welcome", "{\"n\":1}"), next.written, "the next connection's chain is not wedged");
+    }
+
+    @Test
+    void aFarewellWhoseWriteThrowsStillRunsWhatFollowsIt() {
+        var outbox = outbox(10, 10_000, new CountingListener());
+        var sink = new ManualSink();
+        sink.autoComplete = true;
+        outbox.attach(sink, "hello", 0);
+        var closing = new ThrowingSink(new IllegalStateException("closed"));
+        outbox.attach(closing, null, 0);
+        var closed = new AtomicInteger();
+        outbox.finish(closing, "bye", closed::incrementAndGet);
+        assertEquals(List.of("bye"), closing.attempted);
+        assertEquals(1, closed.get(), "the connection is closed although the bye could not be written");
     }
 }

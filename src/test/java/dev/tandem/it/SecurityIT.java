@@ -241,7 +241,9 @@ class SecurityIT extends DeployedTest {
                     + "\",\"ops\":[{\"op\":\"delete\",\"path\":[\"shapes\",\"s1\"]}]}");
             assertError(ws.frames.awaitReply("o"), "forbidden");
             ws.send("{\"type\":\"doc.sync\",\"id\":\"y\",\"doc\":\"" + doc + "\",\"data\":\"AAAA\"}");
-            assertError(ws.frames.awaitReply("y"), "forbidden");
+            JsonObject refusedSync = ws.frames.awaitReply("y");
+            assertError(refusedSync, "forbidden");
+            assertEquals(doc, refusedSync.getString("doc"), "an error about a document names it");
             assertStillOpen(ws, "ping");
         }
         try (SseClient sse = SseClient.connect(base, token("vic", "viewer", 600))) {
