@@ -33,7 +33,8 @@ import java.util.logging.Logger;
  *
  * <p>Reflection on container objects, like {@link SendBuffers}: TyrusSession → async remote →
  * TyrusWebSocket. Elsewhere (Undertow, a changed Tyrus) the answer is null and sends use
- * {@code sendText}; the log says which.
+ * {@code sendText}; the log says which. Where it can, {@link #of} skips Tyrus's writer as well and puts
+ * the frame on Grizzly's write queue ({@link GrizzlyFrames}).
  */
 final class RawFrames {
     static final String TYRUS_FUTURE = "org.glassfish.tyrus.core.TyrusFuture";
@@ -51,11 +52,13 @@ final class RawFrames {
 
     /** The raw-frame sender of {@code session}'s WebSocket, or null when it has none. */
     static Sender of(Object session) {
-        Sender sender = find(session, TYRUS_FUTURE);
+        Sender direct = GrizzlyFrames.of(session);
+        Sender sender = direct != null ? direct : find(session, TYRUS_FUTURE);
         if (!reported) {
             reported = true;
             LOG.info(() -> "WebSocket text frames (" + session.getClass().getName() + "): "
-                    + (sender != null ? "framed once per publish, sent as raw frames" : "sent with sendText"));
+                    + (direct != null ? "framed once per publish, put on Grizzly's write queue directly"
+                    : sender != null ? "framed once per publish, sent as raw frames" : "sent with sendText"));
         }
         return sender;
     }

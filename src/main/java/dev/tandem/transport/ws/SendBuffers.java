@@ -25,7 +25,7 @@ final class SendBuffers {
     static final int BUFFER_BYTES = 64;
     /** Field names from the session to Grizzly's buffer; Tyrus may put a proxy, holding the real upgrade
      *  handler in {@code handler}, in between. */
-    private static final List<String> PATH = path();
+    static final List<String> PATH = path();
     private static final Logger LOG = Logger.getLogger(SendBuffers.class.getName());
     private static volatile boolean reported;
 

@@ -1,0 +1,6 @@
+package dev.tandem.transport.ws.grizzlylike.asyncqueue;
+
+/** Look-alike of Grizzly's AsyncQueueEnabledTransport. */
+public interface AsyncQueueEnabledTransport {
+    AsyncQueueIO getAsyncQueueIO();
+}
