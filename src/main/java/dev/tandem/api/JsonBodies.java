@@ -88,7 +88,6 @@ final class JsonBodies {
     }
 
     static String error(ErrorCode code, String message) {
-        return JSON.createObjectBuilder().add("code", code.wire()).add("message", message == null ? "" : message)
-                .build().toString();
+        return code.httpBody(message);
     }
 }

@@ -22,8 +22,8 @@ import java.util.logging.Logger;
  * one pool task each. Starting such a chain only starts an asynchronous send, so one thread serves many
  * connections without holding any of them up. A chain whose sink names a thread of its own to write
  * from (Undertow's I/O thread, where a send is written at once instead of queued for that thread)
- * starts there, one task per such thread and batch. A chain whose sink may block (an SSE stream written
- * synchronously) always gets a pool task of its own, so a slow reader holds up nobody else.
+ * starts there, one task per such thread and batch. A chain whose sink may block (one that writes synchronously)
+ * always gets a pool task of its own, so a slow reader holds up nobody else.
  */
 public final class WriterPool implements Executor {
     /** Fewer chains than this share one thread: a wake-up costs more than starting a few sends. */

@@ -37,4 +37,24 @@ public enum ErrorCode {
     public int closeCode() {
         return closeCode;
     }
+
+    /** The HTTP status of a REST answer, or of a refused SSE stream, that fails with this code. */
+    public int httpStatus() {
+        return switch (this) {
+            case BAD_REQUEST, UNKNOWN_TYPE -> 400;
+            case UNAUTHORIZED, TOKEN_EXPIRED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND, SESSION_EXPIRED -> 404;
+            case TOO_LARGE -> 413;
+            case RATE_LIMITED, LIMIT_EXCEEDED -> 429;
+            case SHUTDOWN -> 503;
+            default -> 500;
+        };
+    }
+
+    /** The JSON body of such an HTTP answer: {@code {"code": ..., "message": ...}}. */
+    public String httpBody(String message) {
+        return JsonSupport.JSON.createObjectBuilder().add("code", wire).add("message", message == null ? "" : message)
+                .build().toString();
+    }
 }

@@ -82,6 +82,12 @@ public final class ReceivedFrames {
         return events(topic);
     }
 
+    /** Every event of {@code topic} received so far, without waiting (for a client read to its end). */
+    public synchronized List<JsonObject> eventsReceived(String topic) {
+        incoming.drainTo(all);
+        return events(topic);
+    }
+
     public synchronized List<JsonObject> seen() {
         return List.copyOf(all);
     }

@@ -122,4 +122,87 @@ class SlowConsumerIT extends DeployedTest {
             }
         }
     }
+
+    /** An SSE client that will stop reading, a publisher, and two healthy readers, all subscribed. */
+    private record SseClients(RawSseClient slow, WsClient publisher, WsClient fast, SseClient sse) implements AutoCloseable {
+        static SseClients subscribedTo(DeployedTest test, String topic) throws Exception {
+            String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}";
+            var clients = new SseClients(new RawSseClient(test.base, test.rest.token("slow-sse", test.room)),
+                    WsClient.connect(test.base, test.rest.token("agent", test.room)),
+                    WsClient.connect(test.base, test.rest.token("fast", test.room)),
+                    SseClient.connect(test.base, test.rest.token("sse", test.room)));
+            assertEquals(202, clients.slow.send(subscribe));
+            clients.slow.readUntilReply("s");
+            assertEquals(202, clients.sse.send(subscribe));
+            clients.sse.frames.awaitReply("s");
+            clients.fast.send(subscribe);
+            clients.fast.frames.awaitReply("s");
+            return clients;
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (slow; publisher; fast; sse) {
+                // Closes all four.
+            }
+        }
+    }
+
+    @Test
+    void anEventStreamThatStopsBeingReadGetsEverythingInOrderOnceItIsReadAgain() throws Exception {
+        String topic = room + "/agent";
+        int events = 1200;
+        try (SseClients clients = SseClients.subscribedTo(this, topic)) {
+            RawSseClient slow = clients.slow();
+            // The slow client now stops reading. 1,200 events of 8 KB (9.6 MB) are more than the kernel's
+            // buffers and the outbox hold, so the stream's writes wait on the container, the server stops
+            // pushing to it, and it has to catch up from the history.
+            publishPaced(clients.publisher(), topic, events, 8000, clients.fast(), clients.sse());
+
+            Thread reader = new Thread(slow::readToEnd, "slow-sse-reader");
+            reader.setDaemon(true);
+            reader.start();
+            List<Long> received = seqs(slow.frames.awaitEventsUpTo(topic, events));
+            assertEquals(LongStream.rangeClosed(1, events).boxed().toList(), received, "everything, in order, once");
+            assertFalse(slow.endedByServer, "not cut: the history still held everything it had not read");
+            clients.publisher().send("{\"type\":\"publish\",\"id\":\"last\",\"topic\":\"" + topic + "\",\"data\":{\"n\":0}}");
+            assertEquals((long) events + 1, seqs(slow.frames.awaitEventsUpTo(topic, events + 1)).get(events),
+                    "then live events again");
+            assertTrue(slow.frames.seen().stream().noneMatch(f -> "reset".equals(f.getString("type"))
+                    || "bye".equals(f.getString("type"))), "no reset, no bye");
+        }
+    }
+
+    @Test
+    void anEventStreamFurtherBehindThanTheHistoryIsEndedAndResumesWithAReset() throws Exception {
+        String topic = room + "/firehose";
+        int events = 900;
+        try (SseClients clients = SseClients.subscribedTo(this, topic)) {
+            RawSseClient slow = clients.slow();
+            // 900 events of 16 KB (14 MB) against a 100-event history: the stream falls behind it and is ended.
+            publishPaced(clients.publisher(), topic, events, 16_000, clients.fast(), clients.sse());
+
+            slow.readToEnd();
+            assertTrue(slow.endedByServer, "the server ended the stream");
+            List<Long> received = seqs(slow.frames.eventsReceived(topic));
+            assertTrue(received.size() < events, "the stream was ended before the end: " + received.size());
+            assertEquals(LongStream.rangeClosed(1, received.size()).boxed().toList(), received,
+                    "what it got is a gap-free prefix");
+
+            // EventSource reconnects with the last event id: the session continues from that exact event (what
+            // its outbox still held), then says the rest of the history is gone and sends the topic's state.
+            try (SseClient again = SseClient.reconnect(base, rest.token("slow-sse", room), slow.lastEventId())) {
+                assertEquals(slow.sessionId, again.sessionId, "the same session");
+                assertEquals("history_gone", again.frames.awaitType("reset").getString("reason"));
+                List<Long> continued = seqs(again.frames.events(topic));
+                assertEquals(LongStream.rangeClosed(received.size() + 1, received.size() + continued.size()).boxed()
+                        .toList(), continued, "before the reset: the events right after the last one it got");
+                assertEquals(events, again.frames.awaitType("snapshot").getInt("seq"));
+                clients.publisher().send("{\"type\":\"publish\",\"id\":\"last\",\"topic\":\"" + topic
+                        + "\",\"data\":{\"n\":0}}");
+                List<Long> all = seqs(again.frames.awaitEventsUpTo(topic, events + 1));
+                assertEquals(List.of((long) events + 1), all.subList(continued.size(), all.size()), "after it: live events");
+            }
+        }
+    }
 }

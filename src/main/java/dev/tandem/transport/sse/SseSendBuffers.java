@@ -6,21 +6,20 @@ import java.util.logging.Logger;
 /**
  * Stops Payara's Grizzly from allocating an 8 KB buffer for every SSE event sent.
  *
- * <p>Jersey writes each event's fields (id, data) to the response's servlet output stream and flushes it;
- * Grizzly collected them in a freshly allocated 8 KB buffer per event ({@link GrizzlyOutputBuffers}): at
- * 200 subscribers × 200 msg/s that was 54 % of Payara's allocation in the SSE fan-out (bench/PROFILING.md,
- * "SSE on Payara, session 10"). This lowers the size on the stream's buffer to {@link #BUFFER_BYTES}.
- * Unlike a WebSocket frame, an event arrives in several small writes (field names, id, data, blank
- * line), so the size stays large enough for a typical event to go out as one socket write; larger
- * events add one.
+ * <p>Grizzly's output buffer copies every write no larger than its size into a buffer it allocates at
+ * that size, 8 KB as Catalina fixes it ({@link GrizzlyOutputBuffers}); at 200 subscribers × 200 msg/s
+ * that was 54 % of Payara's allocation in the SSE fan-out (bench/PROFILING.md, "SSE on Payara,
+ * session 10"). {@link SseStream} writes each event as one array, so the size goes down to
+ * {@link #BUFFER_BYTES}: an event larger than that is handed to the socket as it is, with no copy,
+ * and only a heartbeat comment is copied.
  *
  * <p>The path is the servlet output stream (Catalina's {@code CoyoteOutputStream}) → Catalina
  * OutputBuffer → Grizzly OutputBuffer. Elsewhere (Undertow, a changed Payara) nothing changes and the log
  * names the missing step.
  */
 final class SseSendBuffers {
-    /** What Grizzly's buffer size becomes for an event stream: room for a typical event in one write. */
-    static final int BUFFER_BYTES = 1024;
+    /** What Grizzly's buffer size becomes for an event stream: room for a heartbeat comment, not for an event. */
+    static final int BUFFER_BYTES = 64;
     private static final Logger LOG = Logger.getLogger(SseSendBuffers.class.getName());
     private static volatile boolean reported;
 
@@ -33,7 +32,7 @@ final class SseSendBuffers {
         if (!reported) {
             reported = true;
             LOG.info(() -> "SSE send buffer (" + servletOutputStream.getClass().getName() + "): "
-                    + (missing == null ? BUFFER_BYTES + " bytes, allocated per event written" : "the container's (" + missing + ")"));
+                    + (missing == null ? BUFFER_BYTES + " bytes; larger events are written without a copy" : "the container's (" + missing + ")"));
         }
         return missing == null;
     }

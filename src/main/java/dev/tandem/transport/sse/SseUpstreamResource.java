@@ -1,0 +1,49 @@
+package dev.tandem.transport.sse;
+
+import dev.tandem.boot.TandemRuntime;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.ProtocolException;
+import dev.tandem.session.ClientSession;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * SSE upstream: {@code POST /api/realtime/sse/{session}} takes one frame or an array of frames; replies
+ * arrive on the session's event stream ({@link SseStreamServlet}, {@code GET /api/realtime/sse}).
+ */
+@Path("realtime/sse")
+@RequestScoped
+public class SseUpstreamResource {
+    @Inject
+    TandemRuntime runtime;
+
+    @POST
+    @Path("{session}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response upstream(@PathParam("session") String sessionId, String body) {
+        ClientSession session = runtime.sessions().find(sessionId);
+        if (session == null) {
+            throw new ProtocolException(ErrorCode.SESSION_EXPIRED, "no such session (expired?): reconnect the stream");
+        }
+        JsonValue frames;
+        try {
+            frames = runtime.codec().parseBody(body == null ? "" : body);
+        } catch (ProtocolException e) {
+            session.reply(e.toFrame());
+            throw e;
+        }
+        session.receive(frames);
+        int count = frames instanceof JsonArray array ? array.size() : 1;
+        return Response.accepted("{\"accepted\":" + count + "}").type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

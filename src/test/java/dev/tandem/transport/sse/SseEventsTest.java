@@ -1,0 +1,40 @@
+package dev.tandem.transport.sse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SseEventsTest {
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anEventIsItsIdThenItsDataThenABlankLine() {
+        assertEquals("id: s1:42\ndata: {\"type\":\"event\",\"seq\":3}\n\n",
+                text(SseEvents.event("s1:42", "{\"type\":\"event\",\"seq\":3}")));
+    }
+
+    @Test
+    void anEventWithoutPositionHasNoId() {
+        assertEquals("data: {\"type\":\"ack\"}\n\n", text(SseEvents.event(null, "{\"type\":\"ack\"}")));
+    }
+
+    @Test
+    void everyKindOfLineBreakStartsANewDataLine() {
+        assertEquals("data: a\ndata: b\ndata: c\ndata: d\ndata: \n\n", text(SseEvents.event(null, "a\nb\r\nc\rd\n")));
+    }
+
+    @Test
+    void dataIsUtf8() {
+        byte[] bytes = SseEvents.event(null, "é✓");
+        assertEquals("data: é✓\n\n", text(bytes));
+        assertEquals(6 + 2 + 3 + 2, bytes.length);
+    }
+
+    @Test
+    void aPingIsACommentEventSourceIgnores() {
+        assertEquals(": ping\n\n", text(SseEvents.PING));
+    }
+}
