@@ -74,6 +74,7 @@ public class SseStreamServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache, no-transform");
         response.setHeader("X-Accel-Buffering", "no");
+        unbuffer(response);
         try {
             // Commits the headers now, so that EventSource's open fires before the first event.
             response.flushBuffer();
@@ -83,6 +84,22 @@ public class SseStreamServlet extends HttpServlet {
         }
         SseSendBuffers.shrink(out);
         stream.start();
+    }
+
+    /**
+     * Every event is written and flushed on its own, so the container's response buffer only costs a copy,
+     * and on Undertow worse: a flush in non-blocking mode that the socket cannot take in full leaves the
+     * rest in that buffer without waiting for the socket, so the end of an event would sit there until
+     * the next write (up to a heartbeat later). With a buffer smaller than an event, Undertow hands each
+     * event to the socket itself and waits for it properly. Catalina only ever raises its size; Payara's
+     * Grizzly buffer is lowered by {@link SseSendBuffers}.
+     */
+    private static void unbuffer(HttpServletResponse response) {
+        try {
+            response.setBufferSize(SseSendBuffers.BUFFER_BYTES);
+        } catch (IllegalStateException alreadyWritten) {
+            LOG.log(Level.FINE, "response buffer size unchanged", alreadyWritten);
+        }
     }
 
     private static void refuse(AsyncContext async, HttpServletResponse response, int status, String body) {
