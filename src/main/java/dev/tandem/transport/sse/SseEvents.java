@@ -13,11 +13,39 @@ final class SseEvents {
     private SseEvents() {
     }
 
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+
     /**
-     * An event with an optional {@code id} (null: none) whose data is {@code text}. A line break in the
-     * text (CR, LF or CRLF) starts a new {@code data:} line, which EventSource joins back with LF.
+     * An event with an optional {@code id} (null: none; ASCII, as session ids and positions are) whose
+     * data is {@code text}. A line break in the text (CR, LF or CRLF) starts a new {@code data:} line,
+     * which EventSource joins back with LF; a frame encoded as JSON has none, and is copied as it is.
      */
     static byte[] event(String id, String text) {
+        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            return multiline(id, text);
+        }
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        byte[] idBytes = id == null ? null : id.getBytes(StandardCharsets.US_ASCII);
+        int idLength = id == null ? 0 : ID.length + idBytes.length + 1;
+        byte[] event = new byte[idLength + DATA.length + data.length + 2];
+        int at = 0;
+        if (id != null) {
+            System.arraycopy(ID, 0, event, 0, ID.length);
+            System.arraycopy(idBytes, 0, event, ID.length, idBytes.length);
+            at = idLength;
+            event[at - 1] = '\n';
+        }
+        System.arraycopy(DATA, 0, event, at, DATA.length);
+        at += DATA.length;
+        System.arraycopy(data, 0, event, at, data.length);
+        at += data.length;
+        event[at] = '\n';
+        event[at + 1] = '\n';
+        return event;
+    }
+
+    private static byte[] multiline(String id, String text) {
         StringBuilder event = new StringBuilder(text.length() + (id == null ? 0 : id.length()) + 16);
         if (id != null) {
             event.append("id: ").append(id).append('\n');

@@ -27,6 +27,17 @@ class SseEventsTest {
     }
 
     @Test
+    void aMultiLineEventKeepsItsId() {
+        assertEquals("id: s9:1\ndata: a\ndata: b\n\n", text(SseEvents.event("s9:1", "a\nb")));
+    }
+
+    @Test
+    void dataIsUtf8WithAndWithoutAnId() {
+        assertEquals("id: s:2\ndata: {\"t\":\"é✓\"}\n\n", text(SseEvents.event("s:2", "{\"t\":\"é✓\"}")));
+        assertEquals("data: é✓\ndata: x\n\n", text(SseEvents.event(null, "é✓\nx")));
+    }
+
+    @Test
     void dataIsUtf8() {
         byte[] bytes = SseEvents.event(null, "é✓");
         assertEquals("data: é✓\n\n", text(bytes));
