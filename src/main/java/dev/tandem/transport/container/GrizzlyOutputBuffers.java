@@ -65,7 +65,8 @@ public final class GrizzlyOutputBuffers {
         }
     }
 
-    private static boolean isA(Class<?> type, String className) {
+    /** Whether {@code type} is the class named {@code className} or a subclass of it. */
+    public static boolean isA(Class<?> type, String className) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             if (c.getName().equals(className)) {
                 return true;

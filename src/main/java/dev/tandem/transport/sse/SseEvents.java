@@ -64,4 +64,17 @@ final class SseEvents {
         }
         return event.append("\n\n").toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    /** {@code event} as one HTTP/1.1 chunk (RFC 9112, 7.1): its size in hex, CRLF, the bytes, CRLF. */
+    static byte[] chunk(byte[] event) {
+        byte[] size = Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[size.length + 2 + event.length + 2];
+        System.arraycopy(size, 0, chunk, 0, size.length);
+        chunk[size.length] = '\r';
+        chunk[size.length + 1] = '\n';
+        System.arraycopy(event, 0, chunk, size.length + 2, event.length);
+        chunk[chunk.length - 2] = '\r';
+        chunk[chunk.length - 1] = '\n';
+        return chunk;
+    }
 }

@@ -3,12 +3,14 @@ package dev.tandem.transport.sse;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.session.Connection;
 import dev.tandem.session.SessionRegistry.ResumePoint;
+import dev.tandem.transport.container.GrizzlyWriteQueue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,9 @@ import java.util.logging.Logger;
  * been handed to the container. A client that does not read leaves the write pending, so the session's
  * bounded outbox fills and ends the connection ({@code slow_consumer}); no thread ever waits on a socket.
  * Writes that arrive before {@link #start} (the session's first frames, sent while it opens) wait for it.
+ *
+ * <p>On Payara, once the first event is out, events go as HTTP/1.1 chunks straight onto the Grizzly
+ * connection's write queue ({@link GrizzlyEvents}), each completing when Grizzly has written it.
  */
 final class SseStream implements Connection, WriteListener, AsyncListener {
     private static final Logger LOG = Logger.getLogger(SseStream.class.getName());
@@ -39,6 +44,8 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
 
     // Guarded by lock.
     private boolean started;
+    /** Where events go directly as chunks (Payara), or null: the servlet output stream. */
+    private GrizzlyWriteQueue.Writer direct;
     private boolean ended;
     /** The event waiting for the stream to be ready, and its write's completion. */
     private byte[] waiting;
@@ -54,13 +61,17 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
         async.addListener(this);
     }
 
-    /** The response's headers are committed: events may flow. Called once, on the request's thread. */
-    void start() {
+    /**
+     * The response's headers are committed: events may flow. Called once, on the request's thread;
+     * {@code direct} (or null) is where events go once nothing waits for the servlet output stream.
+     */
+    void start(GrizzlyWriteQueue.Writer direct) {
         synchronized (lock) {
             if (ended) {
                 return;
             }
             started = true;
+            this.direct = direct;
             // The container calls onWritePossible when the stream can take the first write.
             out.setWriteListener(this);
         }
@@ -89,12 +100,24 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
             if (waiting != null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("a write is already waiting"));
             }
+            if (direct != null && flushOwed == null) {
+                // Under the lock: end() completes the response (its last chunk) only after this is queued.
+                return writeDirect(bytes);
+            }
             waiting = bytes;
             waitingDone = done;
             pumped = pump();
         }
         settle(pumped);
         return done;
+    }
+
+    private CompletionStage<?> writeDirect(byte[] event) {
+        try {
+            return direct.write(ByteBuffer.wrap(SseEvents.chunk(event)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

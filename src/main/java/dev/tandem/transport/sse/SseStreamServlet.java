@@ -83,7 +83,7 @@ public class SseStreamServlet extends HttpServlet {
             return;
         }
         SseSendBuffers.shrink(out);
-        stream.start();
+        stream.start(GrizzlyEvents.of(out));
     }
 
     /**

@@ -12,12 +12,23 @@ public final class GrizzlyLookalikes {
     private GrizzlyLookalikes() {
     }
 
-    /** Grizzly's http.io.OutputBuffer: the size that decides whether a write is copied. */
+    /**
+     * Grizzly's http.io.OutputBuffer: the size that decides whether a write is copied, the response's header
+     * and the connection.
+     */
     public static class GrizzlyOutputBuffer {
         private int bufferSize;
+        private final Object outputHeader;
+        private final Object connection;
 
         public GrizzlyOutputBuffer(int bufferSize) {
+            this(bufferSize, null, null);
+        }
+
+        public GrizzlyOutputBuffer(int bufferSize, Object outputHeader, Object connection) {
             this.bufferSize = bufferSize;
+            this.outputHeader = outputHeader;
+            this.connection = connection;
         }
 
         public int bufferSize() {
@@ -29,6 +40,13 @@ public final class GrizzlyLookalikes {
     public static final class ServerOutputBuffer extends GrizzlyOutputBuffer {
         public ServerOutputBuffer(int bufferSize) {
             super(bufferSize);
+        }
+    }
+
+    /** Grizzly's HttpResponsePacket: whether the body goes in chunks (HTTP/1.1 without a length). */
+    public record ResponseHeader(boolean chunked) {
+        public boolean isChunked() {
+            return chunked;
         }
     }
 

@@ -48,4 +48,13 @@ class SseEventsTest {
     void aPingIsACommentEventSourceIgnores() {
         assertEquals(": ping\n\n", text(SseEvents.PING));
     }
+
+    @Test
+    void aChunkIsItsSizeInHexThenTheBytesEachLineEndedByCrLf() {
+        assertEquals("8\r\n: ping\n\n\r\n", text(SseEvents.chunk(SseEvents.PING)));
+        byte[] event = SseEvents.event("s:12", "x".repeat(300));
+        String chunk = text(SseEvents.chunk(event));
+        assertEquals(Integer.toHexString(event.length) + "\r\n" + text(event) + "\r\n", chunk);
+        assertEquals("13d\r\n", chunk.substring(0, 5), "317 bytes");
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.protocol.ErrorCode;
+import dev.tandem.transport.container.GrizzlyWriteQueue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -180,7 +181,7 @@ class SseStreamTest {
         assertFalse(welcome.isDone(), "the headers are not committed yet");
         assertTrue(out.flushed.isEmpty());
 
-        stream.start();
+        stream.start(null);
         assertFalse(welcome.isDone(), "the container has not said the stream is ready");
         out.drain();
         assertTrue(welcome.isDone() && !welcome.isCompletedExceptionally());
@@ -193,7 +194,7 @@ class SseStreamTest {
 
     @Test
     void aFullSocketHoldsTheWriteUntilTheContainerSaysItDrained() throws IOException {
-        stream.start();
+        stream.start(null);
         out.drain();
         out.fullAfterWrite = true;
         CompletableFuture<?> first = stream.write("{\"n\":1}", -1).toCompletableFuture();
@@ -217,7 +218,7 @@ class SseStreamTest {
 
     @Test
     void closingFailsWhatWaitsEndsTheResponseOnceAndRefusesLaterWrites() throws IOException {
-        stream.start();
+        stream.start(null);
         CompletableFuture<?> waiting = stream.write("{\"n\":1}", -1).toCompletableFuture();
         stream.close(ErrorCode.SLOW_CONSUMER, "too slow");
         stream.close(ErrorCode.SLOW_CONSUMER, "again");
@@ -231,7 +232,7 @@ class SseStreamTest {
 
     @Test
     void aFailedWriteFailsTheFrameAndEndsTheStream() throws IOException {
-        stream.start();
+        stream.start(null);
         out.drain();
         out.failNextWrite = new IOException("Broken pipe");
         CompletableFuture<?> write = stream.write("{\"n\":1}", -1).toCompletableFuture();
@@ -242,7 +243,7 @@ class SseStreamTest {
 
     @Test
     void theContainersErrorFailsTheWaitingWrite() {
-        stream.start();
+        stream.start(null);
         CompletableFuture<?> waiting = stream.write("{\"n\":1}", -1).toCompletableFuture();
         stream.onError(new IOException("Connection reset by peer"));
         assertEquals("Connection reset by peer", failure(waiting).getMessage());
@@ -254,9 +255,41 @@ class SseStreamTest {
     void aClientThatLeftBeforeStartEndsWithoutWriting() throws IOException {
         CompletableFuture<?> welcome = stream.write("{\"type\":\"welcome\"}", 1).toCompletableFuture();
         stream.close(ErrorCode.INTERNAL, "the client went away");
-        stream.start();
+        stream.start(null);
         assertInstanceOf(IOException.class, failure(welcome));
         assertEquals(null, out.listener, "no write listener on an ended stream");
         assertEquals(1, ended.get());
+    }
+
+    @Test
+    void withADirectWriterEventsGoThereAsChunksOnceTheFirstIsOutAndNothingFollowsTheEnd() throws IOException {
+        List<String> chunks = new ArrayList<>();
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        GrizzlyWriteQueue.Writer direct = bytes -> {
+            chunks.add(StandardCharsets.UTF_8.decode(bytes).toString());
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            queued.add(written);
+            return written;
+        };
+        stream.bind("s1");
+        CompletableFuture<?> welcome = stream.write("{\"type\":\"welcome\"}", 1).toCompletableFuture();
+        stream.start(direct);
+        out.drain();
+        assertTrue(welcome.isDone() && !welcome.isCompletedExceptionally());
+        assertEquals(List.of("id: s1:1\ndata: {\"type\":\"welcome\"}\n\n"), out.flushed,
+                "what waited for the start goes through the servlet output");
+
+        CompletableFuture<?> event = stream.write("{\"n\":2}", 2).toCompletableFuture();
+        String body = "id: s1:2\ndata: {\"n\":2}\n\n";
+        assertEquals(List.of(Integer.toHexString(body.length()) + "\r\n" + body + "\r\n"), chunks);
+        assertFalse(event.isDone(), "done when the connection has written it");
+        queued.get(0).complete(null);
+        assertTrue(event.isDone() && !event.isCompletedExceptionally());
+
+        stream.close(ErrorCode.SHUTDOWN, "bye");
+        assertEquals(1, async.completions);
+        assertInstanceOf(IOException.class, failure(stream.write("{\"n\":3}", 3).toCompletableFuture()));
+        assertEquals(1, chunks.size(), "nothing is queued behind the response's last chunk");
+        assertEquals(1, out.flushed.size());
     }
 }

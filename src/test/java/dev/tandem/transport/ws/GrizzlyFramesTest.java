@@ -1,5 +1,6 @@
 package dev.tandem.transport.ws;
 
+import static dev.tandem.transport.ws.grizzlylike.RecordedQueue.LOOKALIKES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,18 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.transport.ws.grizzlylike.CompletionHandler;
-import dev.tandem.transport.ws.grizzlylike.Connection;
-import dev.tandem.transport.ws.grizzlylike.asyncqueue.AsyncQueueEnabledTransport;
-import dev.tandem.transport.ws.grizzlylike.asyncqueue.AsyncQueueIO;
-import dev.tandem.transport.ws.grizzlylike.asyncqueue.AsyncQueueWriter;
-import dev.tandem.transport.ws.grizzlylike.asyncqueue.MessageCloner;
-import dev.tandem.transport.ws.grizzlylike.asyncqueue.WritableMessage;
-import dev.tandem.transport.ws.grizzlylike.memory.ByteBufferWrapper;
+import dev.tandem.transport.ws.grizzlylike.RecordedQueue.GrizzlyConnection;
+import dev.tandem.transport.ws.grizzlylike.RecordedQueue.QueueWriter;
+import dev.tandem.transport.ws.grizzlylike.RecordedQueue.SSLFilter;
+import dev.tandem.transport.ws.grizzlylike.RecordedQueue.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,55 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link GrizzlyFrames} against look-alikes of the Grizzly classes it reaches by reflection. */
 class GrizzlyFramesTest {
-    private static final String LOOKALIKES = "dev.tandem.transport.ws.grizzlylike.";
-
-    /** Records every write; completes it at once when {@code immediate}, else when the test says so. */
-    static final class QueueWriter implements AsyncQueueWriter {
-        final List<String> written = new ArrayList<>();
-        final List<CompletionHandler<?>> handlers = new ArrayList<>();
-        final List<Object> destinations = new ArrayList<>();
-        final List<MessageCloner> cloners = new ArrayList<>();
-        boolean immediate = true;
-        Connection connection;
-
-        @Override
-        public void write(Connection on, Object destination, WritableMessage message, CompletionHandler<?> handler,
-                          MessageCloner cloner) {
-            connection = on;
-            ByteBuffer bytes = ((ByteBufferWrapper) message).visible.duplicate();
-            written.add(StandardCharsets.UTF_8.decode(bytes).toString());
-            destinations.add(destination);
-            cloners.add(cloner);
-            handlers.add(handler);
-            if (immediate) {
-                handler.completed(null);
-            }
-        }
-    }
-
-    record Transport(QueueWriter writer) implements AsyncQueueEnabledTransport {
-        @Override
-        public AsyncQueueIO getAsyncQueueIO() {
-            return () -> writer;
-        }
-    }
-
-    /** A filter whose name says it encrypts, as Grizzly's SSLFilter. */
-    static final class SSLFilter {
-    }
-
-    record GrizzlyConnection(Object processor, Object transport) implements Connection {
-        @Override
-        public Object getProcessor() {
-            return processor;
-        }
-
-        @Override
-        public Object getTransport() {
-            return transport;
-        }
-    }
-
     private static ByteBuffer frame(String text) {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     }
