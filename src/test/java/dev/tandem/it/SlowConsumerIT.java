@@ -35,19 +35,24 @@ class SlowConsumerIT extends DeployedTest {
         assertEquals(all, seqs(sse.frames.awaitEventsUpTo(topic, count)), "the SSE client got everything");
     }
 
+    /** How a test opens its slow client (WebSocket or SSE) and subscribes it with the frame given. */
+    private interface SlowClient<S> {
+        S subscribed(String subscribe) throws Exception;
+    }
+
     /** A client that will stop reading, a publisher, and two healthy readers (WebSocket and SSE), all subscribed. */
-    private record Clients(RawWsClient slow, WsClient publisher, WsClient fast, SseClient sse) implements AutoCloseable {
-        static Clients subscribedTo(DeployedTest test, String topic) throws Exception {
+    private record Clients<S extends AutoCloseable>(S slow, WsClient publisher, WsClient fast, SseClient sse)
+            implements AutoCloseable {
+        static <S extends AutoCloseable> Clients<S> subscribedTo(DeployedTest test, String topic, SlowClient<S> slow)
+                throws Exception {
             String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}";
-            var clients = new Clients(new RawWsClient(test.base, test.rest.token("slow", test.room)),
+            var clients = new Clients<>(slow.subscribed(subscribe),
                     WsClient.connect(test.base, test.rest.token("agent", test.room)),
                     WsClient.connect(test.base, test.rest.token("fast", test.room)),
                     SseClient.connect(test.base, test.rest.token("sse", test.room)));
-            clients.slow.send(subscribe);
-            clients.slow.read(3);
             clients.fast.send(subscribe);
             clients.fast.frames.awaitReply("s");
-            clients.sse.send(subscribe);
+            assertEquals(202, clients.sse.send(subscribe));
             clients.sse.frames.awaitReply("s");
             return clients;
         }
@@ -60,11 +65,25 @@ class SlowConsumerIT extends DeployedTest {
         }
     }
 
+    private RawWsClient slowWebSocket(String subscribe) throws Exception {
+        RawWsClient slow = new RawWsClient(base, rest.token("slow", room));
+        slow.send(subscribe);
+        slow.read(3);
+        return slow;
+    }
+
+    private RawSseClient slowEventStream(String subscribe) throws Exception {
+        RawSseClient slow = new RawSseClient(base, rest.token("slow-sse", room));
+        assertEquals(202, slow.send(subscribe));
+        slow.readUntilReply("s");
+        return slow;
+    }
+
     @Test
     void aClientThatStopsReadingGetsEverythingInOrderOnceItReadsAgain() throws Exception {
         String topic = room + "/agent";
         int events = 1200;
-        try (Clients clients = Clients.subscribedTo(this, topic)) {
+        try (Clients<RawWsClient> clients = Clients.subscribedTo(this, topic, this::slowWebSocket)) {
             RawWsClient slow = clients.slow();
             WsClient publisher = clients.publisher();
             // The slow client now stops reading. 1,200 events of 8 KB (9.6 MB) are more than the kernel's
@@ -90,7 +109,7 @@ class SlowConsumerIT extends DeployedTest {
     void aClientFurtherBehindThanTheHistoryIsCutAndTheResumeTellsItWithAReset() throws Exception {
         String topic = room + "/firehose";
         int events = 900;
-        try (Clients clients = Clients.subscribedTo(this, topic)) {
+        try (Clients<RawWsClient> clients = Clients.subscribedTo(this, topic, this::slowWebSocket)) {
             RawWsClient slow = clients.slow();
             WsClient publisher = clients.publisher();
             String epoch = slow.frames.awaitReply("s").getString("epoch");
@@ -123,36 +142,11 @@ class SlowConsumerIT extends DeployedTest {
         }
     }
 
-    /** An SSE client that will stop reading, a publisher, and two healthy readers, all subscribed. */
-    private record SseClients(RawSseClient slow, WsClient publisher, WsClient fast, SseClient sse) implements AutoCloseable {
-        static SseClients subscribedTo(DeployedTest test, String topic) throws Exception {
-            String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}";
-            var clients = new SseClients(new RawSseClient(test.base, test.rest.token("slow-sse", test.room)),
-                    WsClient.connect(test.base, test.rest.token("agent", test.room)),
-                    WsClient.connect(test.base, test.rest.token("fast", test.room)),
-                    SseClient.connect(test.base, test.rest.token("sse", test.room)));
-            assertEquals(202, clients.slow.send(subscribe));
-            clients.slow.readUntilReply("s");
-            assertEquals(202, clients.sse.send(subscribe));
-            clients.sse.frames.awaitReply("s");
-            clients.fast.send(subscribe);
-            clients.fast.frames.awaitReply("s");
-            return clients;
-        }
-
-        @Override
-        public void close() throws Exception {
-            try (slow; publisher; fast; sse) {
-                // Closes all four.
-            }
-        }
-    }
-
     @Test
     void anEventStreamThatStopsBeingReadGetsEverythingInOrderOnceItIsReadAgain() throws Exception {
         String topic = room + "/agent";
         int events = 1200;
-        try (SseClients clients = SseClients.subscribedTo(this, topic)) {
+        try (Clients<RawSseClient> clients = Clients.subscribedTo(this, topic, this::slowEventStream)) {
             RawSseClient slow = clients.slow();
             // The slow client now stops reading. 1,200 events of 8 KB (9.6 MB) are more than the kernel's
             // buffers and the outbox hold, so the stream's writes wait on the container, the server stops
@@ -177,7 +171,7 @@ class SlowConsumerIT extends DeployedTest {
     void anEventStreamFurtherBehindThanTheHistoryIsEndedAndResumesWithAReset() throws Exception {
         String topic = room + "/firehose";
         int events = 900;
-        try (SseClients clients = SseClients.subscribedTo(this, topic)) {
+        try (Clients<RawSseClient> clients = Clients.subscribedTo(this, topic, this::slowEventStream)) {
             RawSseClient slow = clients.slow();
             // 900 events of 16 KB (14 MB) against a 100-event history: the stream falls behind it and is ended.
             publishPaced(clients.publisher(), topic, events, 16_000, clients.fast(), clients.sse());
