@@ -84,13 +84,8 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
 
     @Override
     public CompletionStage<?> write(String text, long position) {
-        byte[] bytes;
-        if (position < 0 && text.startsWith(PING_PREFIX)) {
-            bytes = SseEvents.PING;
-        } else {
-            String id = position >= 0 && sessionId != null ? ResumePoint.format(sessionId, position) : null;
-            bytes = SseEvents.event(id, text);
-        }
+        boolean ping = position < 0 && text.startsWith(PING_PREFIX);
+        String id = position >= 0 && sessionId != null ? ResumePoint.format(sessionId, position) : null;
         CompletableFuture<Void> done = new CompletableFuture<>();
         Pumped pumped;
         synchronized (lock) {
@@ -102,9 +97,9 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
             }
             if (direct != null && flushOwed == null) {
                 // Under the lock: end() completes the response (its last chunk) only after this is queued.
-                return writeDirect(bytes);
+                return writeDirect(ping ? SseEvents.CHUNKED_PING : SseEvents.chunkedEvent(id, text));
             }
-            waiting = bytes;
+            waiting = ping ? SseEvents.PING : SseEvents.event(id, text);
             waitingDone = done;
             pumped = pump();
         }
@@ -112,9 +107,9 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
         return done;
     }
 
-    private CompletionStage<?> writeDirect(byte[] event) {
+    private CompletionStage<?> writeDirect(byte[] chunk) {
         try {
-            return direct.write(ByteBuffer.wrap(SseEvents.chunk(event)));
+            return direct.write(ByteBuffer.wrap(chunk));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
