@@ -84,8 +84,13 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
 
     @Override
     public CompletionStage<?> write(String text, long position) {
-        boolean ping = position < 0 && text.startsWith(PING_PREFIX);
-        String id = position >= 0 && sessionId != null ? ResumePoint.format(sessionId, position) : null;
+        byte[] bytes;
+        if (position < 0 && text.startsWith(PING_PREFIX)) {
+            bytes = SseEvents.PING;
+        } else {
+            String id = position >= 0 && sessionId != null ? ResumePoint.format(sessionId, position) : null;
+            bytes = SseEvents.event(id, text);
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Pumped pumped;
         synchronized (lock) {
@@ -97,9 +102,9 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
             }
             if (direct != null && flushOwed == null) {
                 // Under the lock: end() completes the response (its last chunk) only after this is queued.
-                return writeDirect(ping ? SseEvents.CHUNKED_PING : SseEvents.chunkedEvent(id, text));
+                return writeDirect(bytes);
             }
-            waiting = ping ? SseEvents.PING : SseEvents.event(id, text);
+            waiting = bytes;
             waitingDone = done;
             pumped = pump();
         }
@@ -107,9 +112,9 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
         return done;
     }
 
-    private CompletionStage<?> writeDirect(byte[] chunk) {
+    private CompletionStage<?> writeDirect(byte[] event) {
         try {
-            return direct.write(ByteBuffer.wrap(chunk));
+            return direct.write(ByteBuffer.wrap(SseEvents.chunk(event)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

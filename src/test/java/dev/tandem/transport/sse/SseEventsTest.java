@@ -57,22 +57,4 @@ class SseEventsTest {
         assertEquals(Integer.toHexString(event.length) + "\r\n" + text(event) + "\r\n", chunk);
         assertEquals("13d\r\n", chunk.substring(0, 5), "317 bytes");
     }
-
-    @Test
-    void aChunkedEventIsTheEventAsOneChunk() {
-        assertEquals(text(SseEvents.chunk(SseEvents.event("s:3", "{\"n\":1}"))), text(SseEvents.chunkedEvent("s:3", "{\"n\":1}")));
-        assertEquals(text(SseEvents.chunk(SseEvents.event(null, "é"))), text(SseEvents.chunkedEvent(null, "é")));
-        assertEquals(text(SseEvents.chunk(SseEvents.event("s:4", "a\nb"))), text(SseEvents.chunkedEvent("s:4", "a\nb")));
-        assertEquals(text(SseEvents.chunk(SseEvents.PING)), text(SseEvents.CHUNKED_PING));
-    }
-
-    @Test
-    void theSameFrameGivesTheSameBytesForEverySubscriberAndAnotherFrameItsOwn() {
-        String frame = "{\"type\":\"event\",\"data\":\"ü\"}";
-        assertEquals("id: a:1\ndata: " + frame + "\n\n", text(SseEvents.event("a:1", frame)));
-        assertEquals("id: b:7\ndata: " + frame + "\n\n", text(SseEvents.event("b:7", frame)));
-        String other = new String(frame.replace('ü', 'x'));
-        assertEquals("data: " + other + "\n\n", text(SseEvents.event(null, other)));
-        assertEquals("data: " + frame + "\n\n", text(SseEvents.event(null, frame)));
-    }
 }
