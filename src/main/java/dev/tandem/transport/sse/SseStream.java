@@ -175,20 +175,20 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable error) {
         LOG.log(Level.FINE, "event stream failed", error);
-        end(error instanceof IOException io ? io : new IOException("event stream failed", error));
+        end(error instanceof IOException io ? io : new IOException("event stream failed", error), true);
     }
 
     @Override
     public void close(ErrorCode code, String message) {
-        end(new IOException("event stream closed: " + code.wire()));
+        end(new IOException("event stream closed: " + code.wire()), true);
     }
 
     /**
-     * Ends the stream once: a write still waiting fails, and completing the response flushes what the
-     * container holds already. The container is called outside the lock: it may call the listeners back
-     * from its own threads, holding its own locks.
+     * Ends the stream once: a write still waiting fails, and completing the response (unless the
+     * container completed it) flushes what the container holds already. The container is called outside
+     * the lock: it may call the listeners back from its own threads, holding its own locks.
      */
-    private void end(IOException reason) {
+    private void end(IOException reason, boolean completeResponse) {
         List<CompletableFuture<Void>> failed = new ArrayList<>(2);
         synchronized (lock) {
             if (ended) {
@@ -208,6 +208,9 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
         for (CompletableFuture<Void> write : failed) {
             write.completeExceptionally(reason);
         }
+        if (!completeResponse) {
+            return;
+        }
         try {
             async.complete();
         } catch (RuntimeException alreadyOver) {
@@ -217,7 +220,7 @@ final class SseStream implements Connection, WriteListener, AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        end(new IOException("event stream ended"));
+        end(new IOException("event stream ended"), false);
         onEnded.run();
     }
 

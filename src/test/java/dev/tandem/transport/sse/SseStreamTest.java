@@ -292,4 +292,16 @@ class SseStreamTest {
         assertEquals(1, chunks.size(), "nothing is queued behind the response's last chunk");
         assertEquals(1, out.flushed.size());
     }
+
+    @Test
+    void whenTheContainerEndsTheRequestTheWaitingWriteFailsAndTheResponseIsNotCompletedAgain() throws IOException {
+        stream.start(null);
+        CompletableFuture<?> waiting = stream.write("{\"n\":1}", -1).toCompletableFuture();
+        stream.onComplete(new AsyncEvent(async));
+        assertInstanceOf(IOException.class, failure(waiting));
+        assertEquals(0, async.completions, "the container completed it already");
+        assertEquals(1, ended.get());
+        stream.close(ErrorCode.SHUTDOWN, "later");
+        assertEquals(0, async.completions, "ended once");
+    }
 }
