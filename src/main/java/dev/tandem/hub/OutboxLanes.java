@@ -137,6 +137,9 @@ final class OutboxLanes {
         if (lastSeen > newest || lastSeen + 1 < oldestKept) {
             return false;
         }
+        // The client may have frames whose write the server saw fail or never saw complete (the bytes were
+        // handed over before the connection ended): it says so, and they are not sent again.
+        markWritten(lastSeen);
         while (!written.isEmpty() && firstPendingPosition() - 1 > lastSeen) {
             Outgoing entry = written.pollLast();
             pending.addFirst(entry);

@@ -271,6 +271,24 @@ class OutboxTest {
     }
 
     @Test
+    void resumingAfterFramesWhoseWriteNeverCompletedDoesNotSendThemAgain() {
+        var first = new ManualSink();
+        var outbox = outbox(100, 10_000, new CountingListener());
+        outbox.attach(first, "hello", 0);
+        for (int i = 1; i <= 4; i++) {
+            outbox.offer("f" + i, 2);
+        }
+        // The connection ends with f1..f4 still queued, but the client got f1 and f2 (its last event id says 2).
+        outbox.detach(first);
+        assertTrue(outbox.rewindTo(2));
+        var second = new ManualSink();
+        second.autoComplete = true;
+        outbox.attach(second, "welcome-back", 2);
+        assertEquals(List.of("welcome-back", "[f3,f4]"), second.written);
+        assertEquals(List.of(2L, 4L), second.positions);
+    }
+
+    @Test
     void cannotResumeFromAPositionNoLongerKept() {
         var sink = new ManualSink();
         sink.autoComplete = true;
