@@ -109,7 +109,24 @@ public final class FrameCodec implements AutoCloseable {
             // (lexicographic property order, no escaping needed), without escaping a long string char by char.
             return "{\"type\":\"doc.sync\",\"data\":\"" + sync.data() + "\",\"doc\":\"" + sync.doc() + "\"}";
         }
+        if (frame instanceof DocFrames.Patch patch && patch.patches() != null && patch.heads() != null
+                && isPlainAscii(patch.doc()) && patch.heads().stream().allMatch(FrameCodec::isPlainAscii)) {
+            return encodePatch(patch);
+        }
         return encodeWithJsonb(frame);
+    }
+
+    /**
+     * A json-mode subscriber's {@code doc.patch}, byte for byte what JSON-B writes, without JSON-B: its
+     * serializer hashes the frame record (and so the whole patch tree) to detect cycles before writing it.
+     */
+    private static String encodePatch(DocFrames.Patch patch) {
+        StringBuilder out = new StringBuilder(256).append("{\"type\":\"doc.patch\",\"doc\":\"").append(patch.doc())
+                .append("\",\"heads\":[");
+        for (int i = 0; i < patch.heads().size(); i++) {
+            out.append(i == 0 ? "\"" : ",\"").append(patch.heads().get(i)).append('"');
+        }
+        return out.append("],\"patches\":").append(patch.patches()).append('}').toString();
     }
 
     /** The general path (tests compare the direct doc.sync path against it). */

@@ -134,8 +134,17 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
 
     /** Queues a reply (ack, error, pong...) on the reliable lane. */
     public void reply(Frame frame) {
-        String text = codec.encode(frame);
+        replyEncoded(codec.encode(frame));
+    }
+
+    /** Queues a frame already encoded by {@link #encode} (one encoding shared by several sessions). */
+    void replyEncoded(String text) {
         outbox.offer(text, FrameCodec.utf8Length(text));
+    }
+
+    /** The frame as this session's codec writes it. */
+    String encode(Frame frame) {
+        return codec.encode(frame);
     }
 
     /** Queues a frame on the lossy lane, replacing any frame still waiting under the same key. */

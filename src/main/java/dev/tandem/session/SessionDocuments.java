@@ -54,7 +54,11 @@ final class SessionDocuments {
 
         @Override
         public void deliver(DocOutput out) {
-            session.reply(toFrame(out));
+            if (out instanceof DocOutput.Patch patch) {
+                session.replyEncoded(patch.encoded(p -> session.encode(toFrame(p))));
+            } else {
+                session.reply(toFrame(out));
+            }
         }
     }
 

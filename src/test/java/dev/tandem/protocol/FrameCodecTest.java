@@ -85,6 +85,29 @@ class FrameCodecTest {
                 codec.encode(new DocFrames.Sync("7", "r1/canvas", "AA==")));
     }
 
+    private static jakarta.json.JsonValue json(String text) {
+        try (var reader = Json.createReader(new java.io.StringReader(text))) {
+            return reader.readValue();
+        }
+    }
+
+    @Test
+    void encodesOutgoingDocPatchExactlyAsJsonBWould() {
+        jakarta.json.JsonArray patches = json("[{\"op\":\"put\",\"path\":[\"shapes\",\"s\u00e9\\\"1\"],"
+                + "\"value\":{\"name\":\"tab\\there \\u0001 \\ud83d\\ude00\",\"w\":1.50,\"n\":12345678901234567890123,\"ok\":true,\"x\":null}},"
+                + "{\"op\":\"splice\",\"path\":[\"title\"],\"index\":0,\"delete\":0,\"text\":\"</script>\"},"
+                + "{\"op\":\"insert\",\"path\":[\"points\",3],\"values\":[1,-2.5e-7,[],{}]}]").asJsonArray();
+        for (List<String> heads : List.of(List.<String>of(), List.of("ab12"), List.of("ab12", "cd34"))) {
+            DocFrames.Patch patch = new DocFrames.Patch("r1/canvas", heads, patches);
+            String fast = codec.encode(patch);
+            assertEquals(codec.encodeWithJsonb(patch), fast, "the direct path writes what JSON-B writes");
+            assertEquals(patches, json(fast).asJsonObject().getJsonArray("patches"));
+        }
+        // A document id that would need escaping goes through JSON-B.
+        DocFrames.Patch odd = new DocFrames.Patch("r1/\"x", List.of("ab"), patches);
+        assertEquals(codec.encodeWithJsonb(odd), codec.encode(odd));
+    }
+
     @Test
     void countsUtf8BytesExactly() {
         assertEquals(0, FrameCodec.utf8Length(""));
