@@ -8,7 +8,7 @@
 # CAPACITY_RATES, STORM_SUBS, ROOMS, DOCS_REPEAT, DOCS_PROCS, BENCH_JFR=1 (JFR during the first Tandem fan-out repetition),
 # BENCH_SKIP_BUILD=1 (reuse /tmp/build-bench/tandem.war), BENCH_PAYARA_PREBOOT=none|<file>,
 # BENCH_WS_AUTH=hello|query (join token in the first frame, default, or in the URL), BENCH_TANDEM=ws|sse (one
-# transport only). See bench/README.md.
+# transport only), BENCH_JAVA_HOME=<jdk> (the JDK both Java servers run on; default: java on PATH). See bench/README.md.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, API_KEY } from './servers.mjs';
+import { startServer, API_KEY, JAVA } from './servers.mjs';
 import { openSession, measure, idle } from './load.mjs';
 import { converge } from './documents.mjs';
 
@@ -46,7 +46,7 @@ const results = {
   runId, scenarios, servers,
   machine: {
     nproc: os.cpus().length, cpuModel: os.cpus()[0]?.model, memTotalGb: +(os.totalmem() / 2 ** 30).toFixed(1),
-    free: sh('free -h'), java: sh('java -version 2>&1 | head -1'), node: process.version, loadavgAtStart: os.loadavg(),
+    free: sh('free -h'), java: sh(`${JAVA} -version 2>&1 | head -1`), node: process.version, loadavgAtStart: os.loadavg(),
     ulimitN: sh('ulimit -n'), gitCommit: sh(`git -C ${benchDir} rev-parse --short HEAD`),
   },
   config: Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(FANOUT|IDLE|CAPACITY|STORM|ROOM|BENCH)_/.test(k))),
@@ -214,20 +214,25 @@ async function rooms(system, server) {
   } finally { await sess.close(); }
 }
 
-// Documents: 10 clients x 200 concurrent stroke appends to one document (Tandem: Automerge over doc.sync;
-// Hocuspocus: Yjs; automerge-repo: Automerge over its own sync), time until every client and the server hold
-// the same state. Client processes:
+// Documents: 10 clients x 200 concurrent stroke appends to one document (Tandem: Automerge over doc.sync, and
+// JSON-ops clients as system tandem-ws-json / tandem-sse-json; Hocuspocus: Yjs; automerge-repo: Automerge over
+// its own sync), time until every client and the server hold the same state. Client processes:
 // DOCS_PROCS (default "10,2": one per client, then two processes of five clients each).
+// DOCS_TANDEM_CLIENTS (default "sync,json"): which of Tandem's two kinds of document client to run.
 async function documents(system, server) {
   const repeat = Number(env('DOCS_REPEAT', '3'));
-  for (const procs of list('DOCS_PROCS', '10,2').map(Number)) {
-    for (let i = 1; i <= repeat; i++) {
-      await guarded('documents', system, server, `procs${procs}-rep${i}`, () => converge({
-        system: system === 'hocuspocus' || system === 'automerge-repo' ? system : 'tandem', base: `http://127.0.0.1:${server.port}/`, key: API_KEY,
-        port: server.port, pid: server.pid, procs, clients: Number(env('DOCS_CLIENTS', '10')),
-        strokes: Number(env('DOCS_STROKES', '200')), sse: system.endsWith('-sse') ? Number(env('DOCS_CLIENTS', '10')) : 0,
-      }));
-      await sleep(1000);
+  const tandem = system.startsWith('tandem');
+  for (const kind of tandem ? list('DOCS_TANDEM_CLIENTS', 'sync,json') : ['own']) {
+    const name = kind === 'json' ? `${system}-json` : system;
+    for (const procs of list('DOCS_PROCS', '10,2').map(Number)) {
+      for (let i = 1; i <= repeat; i++) {
+        await guarded('documents', name, server, `procs${procs}-rep${i}`, () => converge({
+          system: !tandem ? system : kind === 'json' ? 'tandem-json' : 'tandem', base: `http://127.0.0.1:${server.port}/`, key: API_KEY,
+          port: server.port, pid: server.pid, procs, clients: Number(env('DOCS_CLIENTS', '10')),
+          strokes: Number(env('DOCS_STROKES', '200')), sse: system.endsWith('-sse') ? Number(env('DOCS_CLIENTS', '10')) : 0,
+        }));
+        await sleep(1000);
+      }
     }
   }
 }

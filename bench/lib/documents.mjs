@@ -3,11 +3,13 @@
 // and the CPU of clients and server. Same load for every system:
 //   tandem      real @automerge/automerge clients (src/test/js/server-clients.mjs), doc.sync over
 //               WebSocket (or SSE), against a running Tandem;
+//   tandem-json Tandem's JSON-ops clients (lib/tandem-json-clients.mjs): no Automerge in the client,
+//               doc.ops out and doc.patch in (the server holds the document's only replica);
 //   hocuspocus  real Yjs clients with HocuspocusProvider (peers/hocuspocus-clients.mjs);
 //   automerge-repo  real @automerge/automerge-repo clients, a Repo each with the WebSocket client adapter
 //               (peers/automerge-repo-clients.mjs), against an automerge-repo sync server (peers/automerge-repo.mjs).
 // Clients run in P separate Node processes (default: one per client), never in the server's.
-//   node lib/documents.mjs --system tandem --base http://127.0.0.1:18080/ --key KEY [--pid SERVER_PID]
+//   node lib/documents.mjs --system tandem|tandem-json --base http://127.0.0.1:18080/ --key KEY [--pid SERVER_PID]
 //   node lib/documents.mjs --system hocuspocus --port 18092 [--pid SERVER_PID]
 //   node lib/documents.mjs --system automerge-repo --port 18093 [--pid SERVER_PID]
 //   options: --clients 10 --strokes 200 --procs 10 --sse 0 --timeout 180000
@@ -20,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENTS = {
   tandem: path.resolve(here, '..', '..', 'src', 'test', 'js', 'server-clients.mjs'),
+  'tandem-json': path.resolve(here, 'tandem-json-clients.mjs'),
   hocuspocus: path.resolve(here, '..', 'peers', 'hocuspocus-clients.mjs'),
   'automerge-repo': path.resolve(here, '..', 'peers', 'automerge-repo-clients.mjs'),
 };
@@ -126,7 +129,7 @@ export async function converge(options) {
   const o = { clients: 10, strokes: 200, sse: 0, timeout: 180_000, ...given };
   o.procs = Math.min(o.procs || o.clients, o.clients);
   const room = 'docs' + Date.now().toString(36);
-  const doc = o.system === 'tandem' ? room + '/canvas' : room + '-canvas';
+  const doc = o.system.startsWith('tandem') ? room + '/canvas' : room + '-canvas';
   const procs = Array.from({ length: o.procs }, () => clientProcess(CLIENTS[o.system]));
   const owner = (i) => procs[i % o.procs];
   const server = serverProbe(o, doc);

@@ -53,7 +53,7 @@ export async function openSession({ system, server, rooms, subsPerRoom, workers 
   const res = await Promise.all(subWorkers.map((w, j) => w.call({ cmd: 'connect', subs: shares[j], concurrency })));
   const connect = { ok: res.reduce((a, r) => a + r.ok, 0), failed: res.reduce((a, r) => a + r.failed, 0),
     firstErrors: res.flatMap((r) => r.firstErrors), ms: Math.round(now() - t0) };
-  if (system !== 'none' && system !== 'echo-floor') await pub.call({ cmd: 'pubOpen', rooms });
+  if (!['none', 'echo-floor', 'sse-floor'].includes(system)) await pub.call({ cmd: 'pubOpen', rooms });
   return { system, server, rooms, subsPerRoom, subWorkers, pub, connect, total: all.length,
     close: async () => { await Promise.all([...subWorkers, pub].map((w) => w.close())); } };
 }
@@ -186,18 +186,22 @@ async function connectionsCost({ system, server, n, label }) {
 
 /**
  * Idle connections of a system. On a Java server with the floor WAR deployed (bench/floor: a bare
- * JSR-356 echo endpoint), the same n connections to the echo endpoint are measured next, on the same
- * server process: the container's own cost per connection, which Tandem's is compared with. Tandem
+ * JSR-356 echo endpoint and a bare SSE servlet), the same n connections to the floor of the same transport
+ * are measured next, on the same server process: the container's own cost per connection, which
+ * Tandem's is compared with. Tandem
  * goes first so that its RSS grows from the same start as before the floor existed; the floor waits
  * until Tandem has let go of the dropped sessions (tandem.session.ttlSeconds, 60 s).
  */
 export async function idle({ system, server, n }) {
   const own = await connectionsCost({ system, server, n, label: '' });
-  if (server.kind !== 'java' || !server.floor || system !== 'tandem-ws') return own;
-  const waitS = Number(process.env.IDLE_FLOOR_WAIT_S || '65');
-  console.log(`[bench] idle: waiting ${waitS} s for the dropped sessions to expire, then the echo floor`);
+  const floorSystem = { 'tandem-ws': 'echo-floor', 'tandem-sse': 'sse-floor' }[system];
+  if (server.kind !== 'java' || !server.floor || !floorSystem) return own;
+  // A dropped SSE stream is noticed at the second heartbeat after the drop (~40 s), then its session is
+  // retained for its time to live (60 s) like a dropped WebSocket's.
+  const waitS = Number(process.env.IDLE_FLOOR_WAIT_S || (system === 'tandem-sse' ? '110' : '65'));
+  console.log(`[bench] idle: waiting ${waitS} s for the dropped sessions to expire, then the ${floorSystem}`);
   await sleep(waitS * 1000);
-  const floor = await connectionsCost({ system: 'echo-floor', server, n, label: 'floor-' });
+  const floor = await connectionsCost({ system: floorSystem, server, n, label: 'floor-' });
   return { ...own, floor, overFloorKb: (own.heapPerConnKb != null && floor.heapPerConnKb != null && floor.connected === n)
     ? +(own.heapPerConnKb - floor.heapPerConnKb).toFixed(2) : null };
 }

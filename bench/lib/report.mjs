@@ -124,12 +124,14 @@ function buildRun(dir, headline) {
     for (const r of idle) {
       if (r.error) { out.push(`| ${key(r)} | – | – | – | – | – | – | – | ERROR: ${r.error} |`); continue; }
       row(key(r), r.result);
-      if (r.result.floor) row(`echo floor @${r.server}`, r.result.floor, 'bare JSR-356 echo endpoint, same server process, measured after Tandem; RSS not comparable (heap already grown). ');
+      if (r.result.floor?.system === 'sse-floor') row(`SSE floor @${r.server}`, r.result.floor, 'bare async SSE servlet, same server process, measured after Tandem; RSS not comparable (heap already grown). ');
+      else if (r.result.floor) row(`echo floor @${r.server}`, r.result.floor, 'bare JSR-356 echo endpoint, same server process, measured after Tandem; RSS not comparable (heap already grown). ');
     }
     out.push('');
     const floors = idle.filter((r) => r.result?.floor);
     if (floors.length) {
-      out.push('The floor is what the container itself keeps per idle WebSocket connection: the same N connections to a bare JSR-356 echo endpoint (`bench/floor`), deployed beside Tandem, each sending one message and getting it back. ' +
+      out.push('The floor is what the container itself keeps per idle connection: the same N connections to a bare endpoint of the same transport (`bench/floor`), deployed beside Tandem: ' +
+        'for WebSocket a JSR-356 echo endpoint, each connection sending one message and getting it back; for SSE an async servlet that writes one event and holds the stream open. ' +
         'Tandem over its floor (PRODUCT.md: Tandem adds at most 2 KB of its own): ' +
         floors.map((r) => `${key(r)} ${fmt(r.result.overFloorKb, 2)} KB (${fmt(r.result.heapPerConnKb, 2)} − ${fmt(r.result.floor.heapPerConnKb, 2)})`).join(', ') + '.', '');
     }

@@ -10,6 +10,9 @@ const TOKEN_SECRET = 'bench-token-secret-0123456789abcdef-0123456789';
 const HEAP = process.env.BENCH_HEAP || '2g';
 // Extra JVM options for both Java servers (e.g. a GC choice), split on spaces.
 const JVM_OPTS = (process.env.BENCH_JVM_OPTS || '').split(' ').filter(Boolean);
+// The JDK both Java servers run on (default: the `java` on PATH), e.g. /usr/lib/jvm/temurin-25-jdk-amd64.
+const JAVA_HOME = process.env.BENCH_JAVA_HOME || '';
+export const JAVA = JAVA_HOME ? path.join(JAVA_HOME, 'bin', 'java') : 'java';
 
 export const SERVERS = {
   'ws-relay': { port: 18090, kind: 'node' },
@@ -74,7 +77,7 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
       fs.writeFileSync(file, fs.readFileSync(preboot, 'utf8').replaceAll('@BIND@', '127.0.0.1'));
       micro.push('--prebootcommandfile', file);
     }
-    child = spawn('java', [`-Xms512m`, `-Xmx${HEAP}`, ...JVM_OPTS, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'), ...micro],
+    child = spawn(JAVA, [`-Xms512m`, `-Xmx${HEAP}`, ...JVM_OPTS, ...props, '-jar', path.join(serversDir, 'payara-micro-6.2025.10.jar'), ...micro],
     { stdio: ['ignore', log, log], detached: true, cwd: serversDir });
   } else if (name === 'wildfly') {
     const home = path.join(serversDir, 'wildfly-39.0.1.Final');
@@ -88,7 +91,7 @@ export async function startServer(name, { benchDir, logDir, serversDir, war, ext
     const javaOpts = `-Xms512m -Xmx${HEAP} ${JVM_OPTS.join(' ')} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true`;
     child = spawn(path.join(home, 'bin', 'standalone.sh'), ['-b', '127.0.0.1', '-bmanagement', '127.0.0.1',
       '-Djboss.socket.binding.port-offset=1000', ...props],
-    { stdio: ['ignore', log, log], detached: true, env: { ...process.env, JAVA_OPTS: javaOpts, LAUNCH_JBOSS_IN_BACKGROUND: '1' } });
+    { stdio: ['ignore', log, log], detached: true, env: { ...process.env, JAVA_OPTS: javaOpts, LAUNCH_JBOSS_IN_BACKGROUND: '1', ...(JAVA_HOME ? { JAVA_HOME } : {}) } });
   }
   const started = Date.now();
   const probe = def.kind === 'node' ? '/__mem' : '/api/v1/health';
@@ -175,6 +178,7 @@ export async function heapKb(server) {
     const young = /(\d+) young/.exec(info);
     if (!young || Number(young[1]) <= 1) break;
   }
-  const m = /total (\d+)K, used (\d+)K/.exec(info);
-  return { heapKb: m ? Number(m[2]) : null, rssKb: rssKb(server.pid), heapInfo: info.split('\n').slice(1, 4).join(' | ').trim() };
+  // JDK 17: "garbage-first heap   total 524288K, used 47205K"; JDK 25: "total reserved 2097152K, committed 524288K, used 47205K".
+  const m = /\bused (\d+)K/.exec(info);
+  return { heapKb: m ? Number(m[1]) : null, rssKb: rssKb(server.pid), heapInfo: info.split('\n').slice(1, 4).join(' | ').trim() };
 }

@@ -103,6 +103,20 @@ async function openSub(sub) {
       ws.on('error', (e) => { stats.errors++; reject(e); });
       ws.on('close', () => { if (!sub.closing) stats.closes++; });
     });
+  } else if (system === 'sse-floor') {
+    // The idle scenario's SSE floor (bench/floor): a bare async servlet that writes one event and holds the stream.
+    await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, agent: false, path: '/floor/sse', headers: { accept: 'text/event-stream' } }, (res) => {
+        if (res.statusCode !== 200) { reject(new Error('sse floor status ' + res.statusCode)); res.resume(); return; }
+        res.setEncoding('utf8');
+        let got = '';
+        res.on('data', (chunk) => { got += chunk; if (got.includes('"hello"') && got.includes('\n\n')) resolve(); });
+        res.on('close', () => { if (!sub.closing) stats.closes++; });
+      });
+      sub.req = req;
+      req.on('error', (e) => { stats.errors++; reject(e); });
+      req.end();
+    });
   } else if (system === 'socketio') {
     await new Promise((resolve, reject) => {
       const s = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnection: false });

@@ -1,18 +1,9 @@
 // What the documents scenario's peer clients (hocuspocus-clients.mjs, automerge-repo-clients.mjs) share with
-// each other: the stroke every client appends (the same JSON as the Tandem clients' in src/test/js/replica.mjs)
+// each other: the stroke every client appends (src/test/js/strokes.mjs, the same JSON as the Tandem clients')
 // and the stdin/stdout command loop that lib/documents.mjs drives, one JSON object per line.
 
 import { createInterface } from 'node:readline';
-
-/** The i-th stroke of a client: the same JSON in every system. */
-export function strokeOf(i) {
-  return {
-    kind: 'stroke',
-    points: [i, i + 1, i + 2, i + 3],
-    style: { color: '#' + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0'), width: 2 },
-    z: i,
-  };
-}
+import { strokeOf } from '../../src/test/js/strokes.mjs';
 
 /**
  * Appends n strokes to a client, one change each, yielding to the event loop between them so the

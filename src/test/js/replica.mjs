@@ -2,6 +2,7 @@
 // the Java unit tests; server-clients.mjs: clients of a deployed server over WebSocket/SSE): one
 // replica's sync bookkeeping, its flow control and the stroke it appends.
 import * as A from "@automerge/automerge";
+import { strokeOf } from "./strokes.mjs";
 
 export const prof = { change: 0, receive: 0, generate: 0, received: 0, sent: 0, bytesIn: 0 };
 export const timed = (k, f) => { const t = performance.now(); try { return f(); } finally { prof[k] += performance.now() - t; } };
@@ -73,13 +74,7 @@ export async function appendStrokes(cl, n, schedule, { named = false } = {}) {
   for (let i = 0; i < n; i++) {
     const id = `${cl.id}-${cl.strokes++}`;
     cl.doc = timed("change", () => A.change(cl.doc, (d) => {
-      d.shapes[id] = {
-        kind: "stroke",
-        points: [i, i + 1, i + 2, i + 3],
-        style: { color: "#" + ((i * 2654435761) % 0xffffff).toString(16).padStart(6, "0"), width: 2 },
-        z: i,
-        ...(named ? { name: new A.ImmutableString(id) } : {}),
-      };
+      d.shapes[id] = { ...strokeOf(i), ...(named ? { name: new A.ImmutableString(id) } : {}) };
     }));
     cl.dirty = true;
     schedule(cl);

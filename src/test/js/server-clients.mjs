@@ -10,95 +10,15 @@
 //   {cmd:"load", rid, data}             A.load(base64 save bytes): heads and JSON
 // Replies: {rid, ...} or {rid, error}. Frames the server refuses are kept per client (state.errors).
 import * as A from "@automerge/automerge";
-import WebSocket from "ws";
 import { createInterface } from "node:readline";
 import { appendStrokes, applySnapshot, applySync, b64, prof, syncSender, unb64 } from "./replica.mjs";
+import { newWire, openTransport } from "./transports.mjs";
 
 const clients = new Map();
 // Bytes and messages on the wire (WebSocket messages / SSE stream chunks and POST bodies), both ways.
-const wire = { bytesIn: 0, bytesOut: 0, received: 0, sent: 0 };
-const countOut = (text) => { wire.sent++; wire.bytesOut += Buffer.byteLength(text); return text; };
+const wire = newWire();
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 let nextId = 0;
-
-// ---------------------------------------------------------------- transports
-function openWs(cl) {
-  const url = cl.base.replace(/^http/, "ws") + "api/realtime?token=" + encodeURIComponent(cl.token);
-  const ws = new WebSocket(url, { perMessageDeflate: false });
-  const conn = {
-    send: (frame) => { if (ws.readyState === WebSocket.OPEN) ws.send(countOut(JSON.stringify(frame))); },
-    close: () => ws.terminate(),
-  };
-  ws.on("open", () => conn.onOpen());
-  ws.on("message", (data) => {
-    wire.received++; wire.bytesIn += data.length;
-    framesOf(data.toString()).forEach((frame) => onFrame(cl, frame));
-  });
-  ws.on("error", (e) => cl.errors.push("ws: " + e.message));
-  return conn;
-}
-
-function openSse(cl) {
-  const abort = new AbortController();
-  const queue = [];
-  let session = null, pumping = false, closed = false;
-  const pump = async () => {
-    if (pumping || !session) return;
-    pumping = true;
-    try {
-      while (queue.length && !closed) {
-        const frames = queue.splice(0, queue.length);
-        const res = await fetch(cl.base + "api/realtime/sse/" + session, {
-          method: "POST", headers: { "Content-Type": "application/json" }, body: countOut(JSON.stringify(frames)),
-        });
-        if (res.status !== 202) cl.errors.push("sse post " + res.status + ": " + await res.text());
-        else await res.arrayBuffer();
-      }
-    } catch (e) {
-      if (!closed) cl.errors.push("sse post: " + e.message);
-    } finally {
-      pumping = false;
-    }
-  };
-  const conn = {
-    send: (frame) => { if (!closed) { queue.push(frame); pump(); } },
-    close: () => { closed = true; abort.abort(); },
-  };
-  (async () => {
-    try {
-      const res = await fetch(cl.base + "api/realtime/sse?token=" + encodeURIComponent(cl.token), {
-        headers: { Accept: "text/event-stream" }, signal: abort.signal,
-      });
-      if (res.status !== 200) throw new Error("sse status " + res.status);
-      const decoder = new TextDecoder();
-      let buf = "", data = [];
-      for await (const chunk of res.body) {
-        wire.received++; wire.bytesIn += chunk.length;
-        buf += decoder.decode(chunk, { stream: true });
-        let nl;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, "");
-          buf = buf.slice(nl + 1);
-          if (line === "") {
-            if (data.length) {
-              const frames = framesOf(data.join("\n"));
-              data = [];
-              for (const frame of frames) {
-                if (frame.type === "welcome") { session = frame.session; conn.onOpen(); }
-                onFrame(cl, frame);
-              }
-            }
-          } else if (line.startsWith("data:")) {
-            data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
-          }
-        }
-      }
-    } catch (e) {
-      if (!closed) cl.errors.push("sse: " + e.message);
-    }
-  })();
-  return conn;
-}
 
 // ---------------------------------------------------------------- sync
 const scheduleSend = syncSender((cl) => cl.conn && cl.subscribed,
@@ -137,7 +57,7 @@ function connect(cl) {
     cl.subscribeId = "sub" + (++nextId);
     const timer = setTimeout(() => reject(new Error(cl.id + ": no subscribe ack in 30 s")), 30000);
     cl.onSubscribed = (err) => { clearTimeout(timer); cl.onSubscribed = null; err ? reject(err) : resolve(); };
-    const conn = cl.transport === "sse" ? openSse(cl) : openWs(cl);
+    const conn = openTransport(cl, onFrame, wire);
     conn.onOpen = () => conn.send({ type: "doc.subscribe", id: cl.subscribeId, doc: cl.docId, mode: "sync" });
     cl.conn = conn;
   });
@@ -206,8 +126,3 @@ rl.on("close", () => {
   process.exit(0);
 });
 
-/** A WebSocket message or SSE event carries one frame or, under load, a JSON array of frames. */
-function framesOf(text) {
-  const parsed = JSON.parse(text);
-  return Array.isArray(parsed) ? parsed : [parsed];
-}
