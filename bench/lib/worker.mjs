@@ -105,8 +105,12 @@ async function openSub(sub) {
     });
   } else if (system === 'sse-floor') {
     // The idle scenario's SSE floor (bench/floor): a bare async servlet that writes one event and holds the stream.
+    // Its URL carries a real join token as Tandem's does (EventSource cannot send headers): the container keeps
+    // the request's URL, query string and parameters for as long as the stream is open.
+    const token = await tokenFor([sub.room], sub.identity);
     await new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, agent: false, path: '/floor/sse', headers: { accept: 'text/event-stream' } }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port, agent: false, path: `/floor/sse?token=${encodeURIComponent(token)}`,
+        headers: { accept: 'text/event-stream' } }, (res) => {
         if (res.statusCode !== 200) { reject(new Error('sse floor status ' + res.statusCode)); res.resume(); return; }
         res.setEncoding('utf8');
         let got = '';

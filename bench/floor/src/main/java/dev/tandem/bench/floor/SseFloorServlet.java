@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * with {@code text/event-stream}, write one event, flush, and keep the asynchronous request open
  * without a timeout until the client goes. The idle scenario opens its SSE connections here after
  * Tandem's, on the same server process, to measure what the container itself keeps per idle stream.
- * The open streams are kept in a set, as any application that writes to them later would.
+ * The open streams are kept in a set, as any application that writes to them later would. The bench
+ * requests it with a join token in the query string, as Tandem's streams are (the servlet ignores it).
  */
 @WebServlet(urlPatterns = "/sse", asyncSupported = true)
 public class SseFloorServlet extends HttpServlet {
