@@ -7,7 +7,7 @@
 //   {cmd:"strokes", rid, c, n}   n doc.ops frames, one put of a stroke each, yielding between them
 //   {cmd:"state", rid}           per client: heads of the last patch, shape count, errors; bytes on the wire
 import { appendStrokes, serveCommands } from '../peers/doc-clients.mjs';
-import { newWire, openTransport } from '../../src/test/js/transports.mjs';
+import { newWire, noteTrouble, openTransport } from '../../src/test/js/transports.mjs';
 
 const clients = new Map();
 const wire = newWire();
@@ -50,13 +50,8 @@ function onFrame(cl, f) {
     case 'ack':
       if (f.id === cl.subscribeId) cl.onSubscribed?.();
       break;
-    case 'error':
-      cl.errors.push(f.code + ': ' + f.message);
-      if (f.id === cl.subscribeId) cl.onSubscribed?.(new Error(f.code + ': ' + f.message));
-      break;
-    case 'bye':
-      cl.errors.push('bye ' + f.code);
-      break;
+    default:
+      noteTrouble(cl, f);
   }
 }
 

@@ -12,7 +12,7 @@
 import * as A from "@automerge/automerge";
 import { createInterface } from "node:readline";
 import { appendStrokes, applySnapshot, applySync, b64, prof, syncSender, unb64 } from "./replica.mjs";
-import { newWire, openTransport } from "./transports.mjs";
+import { newWire, noteTrouble, openTransport } from "./transports.mjs";
 
 const clients = new Map();
 // Bytes and messages on the wire (WebSocket messages / SSE stream chunks and POST bodies), both ways.
@@ -41,13 +41,8 @@ function onFrame(cl, f) {
         cl.onSubscribed?.();
       }
       break;
-    case "error":
-      cl.errors.push(f.code + ": " + f.message);
-      if (f.id === cl.subscribeId) cl.onSubscribed?.(new Error(f.code + ": " + f.message));
-      break;
-    case "bye":
-      cl.errors.push("bye " + f.code);
-      break;
+    default:
+      noteTrouble(cl, f);
   }
 }
 

@@ -105,3 +105,16 @@ export function openSse(cl, onFrame, wire) {
 export function openTransport(cl, onFrame, wire) {
   return cl.transport === "sse" ? openSse(cl, onFrame, wire) : openWs(cl, onFrame, wire);
 }
+
+/**
+ * The frames that report trouble, the same for every client: an `error` (kept in cl.errors; one that
+ * answers the subscribe fails it) or a `bye`. Other frames are left alone.
+ */
+export function noteTrouble(cl, f) {
+  if (f.type === "error") {
+    cl.errors.push(f.code + ": " + f.message);
+    if (f.id === cl.subscribeId) cl.onSubscribed?.(new Error(f.code + ": " + f.message));
+  } else if (f.type === "bye") {
+    cl.errors.push("bye " + f.code);
+  }
+}
