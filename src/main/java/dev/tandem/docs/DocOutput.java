@@ -24,7 +24,7 @@ public sealed interface DocOutput {
      * JSON-mode peers: the patches that take the previous view to the one at {@code heads}. A flush hands
      * the same instance to every JSON peer of the document, and {@link #encoded} lets them share one
      * encoding of it: encoding a large patch once per peer was most of a busy document's server CPU
-     * (bench/PROFILING.md, "Documents, session 18").
+     * (bench/PROFILING.md, "Session 18").
      */
     final class Patch implements DocOutput {
         private final String docId;
