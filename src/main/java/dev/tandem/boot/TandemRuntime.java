@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -42,6 +43,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class TandemRuntime {
     private static final Logger LOG = Logger.getLogger(TandemRuntime.class.getName());
+    /** How often the hub checks whether idle topics must go (see {@link Hub#letGoOfIdleTopics}). */
+    private static final long TOPIC_SWEEP_SECONDS = 5;
 
     private TandemConfig config;
     private FrameCodec codec;
@@ -64,6 +67,7 @@ public class TandemRuntime {
         WriterPool writers = new WriterPool(writer, config.effectiveWriterThreads());
         hub = new Hub(config, codec, clock, writers);
         timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("tandem-timer"));
+        timer.scheduleWithFixedDelay(this::letGoOfIdleTopics, TOPIC_SWEEP_SECONDS, TOPIC_SWEEP_SECONDS, TimeUnit.SECONDS);
         dataSource = Databases.dataSource(config);
         Migrations.migrate(dataSource);
         shareLinks = new ShareLinks(dataSource, clock);
@@ -78,6 +82,18 @@ public class TandemRuntime {
                 clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), Databases.documentsOfRoom(dataSource)));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
+    }
+
+    private void letGoOfIdleTopics() {
+        try {
+            int dropped = hub.letGoOfIdleTopics();
+            if (dropped > 0) {
+                LOG.fine(() -> "history.totalMaxBytes reached: let go of " + dropped + " idle topics, "
+                        + hub.topicCount() + " left");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "letting go of idle topics failed", e);
+        }
     }
 
     /** Creates the runtime when the application starts rather than on the first request. */

@@ -32,7 +32,8 @@ public record TandemConfig(
         long historyRetainSeconds,
         /** What a topic's history may weigh with those older events; never fewer than {@link #historySize} events are kept. Default 8 MiB. */
         long historyMaxBytes,
-        /** What the histories of all topics may weigh together; past it, topics keep only their newest {@link #historySize}. Default 128 MiB. */
+        /** What all topics may weigh together; past it, topics keep only their newest {@link #historySize}, and topics
+         *  with no subscriber are let go, least recently used first. Default 128 MiB. */
         long historyTotalMaxBytes,
         /** Events returned in a log channel's snapshot. Default 50. */
         int snapshotEvents,

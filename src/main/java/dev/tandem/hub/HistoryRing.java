@@ -84,6 +84,15 @@ final class HistoryRing {
         return evicted;
     }
 
+    /** Lets go of every event, giving their bytes back to the budget. */
+    void clear() {
+        budget.used.addAndGet(-bytes);
+        bytes = 0;
+        slots = new StoredEvent[INITIAL_SLOTS];
+        start = 0;
+        size = 0;
+    }
+
     /** Seq of the oldest event still held, or 0 when empty. */
     long oldestSeq() {
         return size == 0 ? 0 : slots[start].seq();

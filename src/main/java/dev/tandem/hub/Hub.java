@@ -7,14 +7,29 @@ import dev.tandem.protocol.TopicName;
 import jakarta.json.JsonValue;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
-/** All topics of this node. Topics are created on first use with a fresh epoch. Thread-safe. */
+/**
+ * All topics of this node. Topics are created on first use with a fresh epoch. Thread-safe.
+ *
+ * <p>Memory is bounded by {@code history.totalMaxBytes}: past it, histories first keep only their newest
+ * {@code history.size} events (see {@link HistoryRing}), and {@link #letGoOfIdleTopics} drops whole topics
+ * that nobody is subscribed to, least recently used first. A topic that comes back is new: a fresh epoch,
+ * so a client resuming it gets {@code reset} ({@code epoch_changed}) and a snapshot, as after a restart.
+ */
 public final class Hub {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What a topic costs besides its history: the topic, its name, epoch, lock, maps and ring, the map entry. */
+    static final long TOPIC_OVERHEAD_BYTES = 1024;
+    /** Letting go stops once the total is back under this share of the budget, so it does not run on every sweep. */
+    private static final double LOW_WATER = 0.9;
 
     private final TandemConfig config;
     private final FrameCodec codec;
@@ -42,13 +57,12 @@ public final class Hub {
      * The writes it starts are handed to the writers together, after the topic's lock is released.
      */
     public Frames.Position publish(TopicName name, JsonValue data, String from, Set<String> to) {
-        Topic topic = topic(name);
         Set<String> recipients = to == null ? null : Set.copyOf(to);
-        return writers.batched(() -> topic.publish(data, from, recipients, clock.millis()));
+        return writers.batched(() -> onLiveTopic(name, topic -> topic.publish(data, from, recipients, clock.millis())));
     }
 
     public SubscribeOutcome subscribe(TopicName name, Subscriber subscriber, Frames.Position since, String requestId) {
-        return topic(name).subscribe(subscriber, since, requestId);
+        return onLiveTopic(name, topic -> topic.subscribe(subscriber, since, requestId, clock.millis()));
     }
 
     /** For a subscriber catching up in {@code name} (see {@link Subscriber}): queues what it has room for now. */
@@ -76,7 +90,7 @@ public final class Hub {
     }
 
     public HistoryPage history(TopicName name, long sinceSeq, int limit) {
-        return topic(name).history(sinceSeq, limit);
+        return onLiveTopic(name, topic -> topic.history(sinceSeq, limit));
     }
 
     public int subscriberCount(TopicName name) {
@@ -92,10 +106,58 @@ public final class Hub {
         return config.stateChannels().contains(channel) ? ChannelKind.STATE : ChannelKind.LOG;
     }
 
+    /**
+     * When the topics weigh more than {@code history.totalMaxBytes}, drops idle ones (no subscriber, not even
+     * a session kept for resume), least recently used first, until they weigh less than 90% of it or no idle
+     * topic is left. Returns how many it dropped. Run periodically by the runtime.
+     */
+    public int letGoOfIdleTopics() {
+        long limit = config.historyTotalMaxBytes();
+        long total = weight();
+        if (total <= limit) {
+            return 0;
+        }
+        List<Topic> idle = new ArrayList<>();
+        for (Topic topic : topics.values()) {
+            if (topic.isIdle()) {
+                idle.add(topic);
+            }
+        }
+        idle.sort(Comparator.comparingLong(Topic::lastUsedMillis));
+        long target = (long) (limit * LOW_WATER);
+        int dropped = 0;
+        for (Topic topic : idle) {
+            if (total <= target) {
+                break;
+            }
+            long topicWeight = topic.historyBytes() + TOPIC_OVERHEAD_BYTES;
+            if (topic.retireIfIdle(() -> topics.remove(topic.name(), topic))) {
+                total -= topicWeight;
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** What all topics weigh, roughly, in bytes: their histories and their own overhead. */
+    public long weight() {
+        return historyBudget.used() + topics.size() * TOPIC_OVERHEAD_BYTES;
+    }
+
+    /** Runs {@code action} on the topic, again on a new one if it was retired meanwhile (then it returns null). */
+    private <T> T onLiveTopic(TopicName name, Function<Topic, T> action) {
+        while (true) {
+            T result = action.apply(topic(name));
+            if (result != null) {
+                return result;
+            }
+        }
+    }
+
     private Topic topic(TopicName name) {
         return topics.computeIfAbsent(name, n -> new Topic(n, newEpoch(), kindOf(n.channel()),
                 new HistoryRing(config.historySizeFor(n.channel()), config.historyRetainSeconds() * 1000,
-                        config.historyMaxBytes(), historyBudget), config.snapshotEvents(), codec));
+                        config.historyMaxBytes(), historyBudget), config.snapshotEvents(), codec, clock.millis()));
     }
 
     private static String newEpoch() {

@@ -46,9 +46,15 @@ final class Topic {
     private boolean fanoutStale;
     private long seq;
     private JsonValue state = JsonValue.EMPTY_JSON_OBJECT;
+    /** Set once the hub has let this topic go: every call then returns null and the caller looks again. */
+    private boolean retired;
+    /** When it was last published to or subscribed to, for the hub's choice of which idle topic goes first. */
+    private volatile long lastUsedMillis;
 
-    Topic(TopicName name, String epoch, ChannelKind kind, HistoryRing history, int snapshotEvents, FrameCodec codec) {
+    Topic(TopicName name, String epoch, ChannelKind kind, HistoryRing history, int snapshotEvents, FrameCodec codec,
+          long now) {
         this.name = name;
+        this.lastUsedMillis = now;
         this.topic = name.toString();
         this.epoch = epoch;
         this.kind = kind;
@@ -61,9 +67,14 @@ final class Topic {
         return name;
     }
 
+    /** Null when the topic was retired meanwhile (see {@link #retireIfIdle}). */
     Frames.Position publish(JsonValue data, String from, Set<String> to, long now) {
         lock.lock();
         try {
+            if (retired) {
+                return null;
+            }
+            lastUsedMillis = now;
             long next = seq + 1;
             if (kind == ChannelKind.STATE) {
                 state = JSON.createMergePatch(data).apply(state);
@@ -93,10 +104,15 @@ final class Topic {
     /**
      * Adds (or re-adds) a subscriber and queues, in order: the ack (when {@code requestId} is set), then
      * either the missed events after {@code since}, or a reset and a snapshot, or just a snapshot.
+     * Null when the topic was retired meanwhile.
      */
-    SubscribeOutcome subscribe(Subscriber subscriber, Frames.Position since, String requestId) {
+    SubscribeOutcome subscribe(Subscriber subscriber, Frames.Position since, String requestId, long now) {
         lock.lock();
         try {
+            if (retired) {
+                return null;
+            }
+            lastUsedMillis = now;
             subscribers.put(subscriber.key(), subscriber);
             catchingUp.remove(subscriber.key());
             fanoutStale = true;
@@ -226,10 +242,13 @@ final class Topic {
         return fanout;
     }
 
-    /** Events after {@code sinceSeq} (all of them, for trusted server-side readers). */
+    /** Events after {@code sinceSeq} (all of them, for trusted server-side readers); null when retired. */
     HistoryPage history(long sinceSeq, int limit) {
         lock.lock();
         try {
+            if (retired) {
+                return null;
+            }
             List<StoredEvent> events = history.after(sinceSeq, limit);
             boolean complete = sinceSeq >= seq || history.size() > 0 && history.holdsAfter(sinceSeq);
             return new HistoryPage(topic, epoch, seq, events, complete);
@@ -242,6 +261,49 @@ final class Topic {
         lock.lock();
         try {
             return subscribers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retires the topic if nobody is subscribed (a session kept for resume counts): runs {@code letGo} under
+     * its lock, so that no publish or subscribe can slip in between, and gives its history's bytes back to
+     * the budget. Returns whether it did.
+     */
+    boolean retireIfIdle(Runnable letGo) {
+        lock.lock();
+        try {
+            if (retired || !subscribers.isEmpty()) {
+                return false;
+            }
+            retired = true;
+            letGo.run();
+            history.clear();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isIdle() {
+        lock.lock();
+        try {
+            return !retired && subscribers.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+
+    /** What its history weighs, roughly, in bytes. */
+    long historyBytes() {
+        lock.lock();
+        try {
+            return history.bytes();
         } finally {
             lock.unlock();
         }
