@@ -23,7 +23,7 @@ public record SecurityConfig(
         double publishRatePerSecond,
         /** Publishes a connection may burst above the rate before {@code rate_limited}. Default 200. */
         int publishBurst,
-        /** Documents one room may hold ({@code limit_exceeded} when a client opens one more). Default 100. */
+        /** Documents one room may hold ({@code limit_exceeded} when a writer opens one more; viewers' reads are not counted). Default 100. */
         int maxDocumentsPerRoom,
         /** Browser origins allowed to open WebSockets, e.g. {@code https://app.example.com}. Default none
          *  configured: same-origin browsers and clients without an Origin header. */

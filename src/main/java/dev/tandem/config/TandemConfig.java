@@ -51,7 +51,7 @@ public record TandemConfig(
         long heartbeatSeconds,
         /** Threads writing to sockets. Zero value: 2 x available processors. */
         int writerThreads,
-        /** Topics one connection may subscribe to. Default 100. */
+        /** Topics one connection may subscribe to, and documents one connection may subscribe to. Default 100. */
         int maxSubscriptions,
         /** JNDI name of a container datasource (PostgreSQL in production). Zero value: the embedded H2 below. */
         String datasource,

@@ -19,6 +19,9 @@ final class DocumentPersistence {
     private final int compactEvery;
     private final NativeCounts counts;
     private ChangeHash[] persistedHeads;
+    /** Heads of a document created here with its kind's schema and not stored yet: nothing to store until it
+     *  changes, since every node creates the same schema change (so a read-only peer never writes one). */
+    private ChangeHash[] schemaHeads = new ChangeHash[0];
     private long lastSeq;
     private int sinceSnapshot;
 
@@ -42,6 +45,7 @@ final class DocumentPersistence {
             lastSeq = 0;
             sinceSnapshot = 0;
             persistedHeads = new ChangeHash[0];
+            schemaHeads = created.getHeads();
             return created;
         }
         StoredDocument sd = stored.get();
@@ -62,9 +66,9 @@ final class DocumentPersistence {
         return d;
     }
 
-    /** Whether everything up to {@code heads} is in the store. */
+    /** Whether everything up to {@code heads} is in the store (or is only the schema, which needs no storing). */
     boolean hasPersisted(ChangeHash[] heads) {
-        return Heads.same(heads, persistedHeads);
+        return Heads.same(heads, persistedHeads) || lastSeq == 0 && Heads.same(heads, schemaHeads);
     }
 
     /**

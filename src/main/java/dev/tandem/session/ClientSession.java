@@ -48,7 +48,7 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         this.codec = codec;
         this.outbox = new Outbox(settings.outboxMaxFrames(), settings.outboxMaxBytes(), settings.replayFrames(),
                 settings.writer(), this);
-        this.documents = new SessionDocuments(this, docs, registry.documentQuota());
+        this.documents = new SessionDocuments(this, docs, registry.documentQuota(), registry.settings().maxSubscriptions());
         this.topics = new SessionTopics(this, hub);
         this.requests = new SessionRequests(this, registry, hub, codec, topics, documents,
                 new RateLimiter(settings.security().publishRatePerSecond(), settings.security().publishBurst()));

@@ -26,12 +26,15 @@ final class SessionDocuments {
     private final ClientSession session;
     private final DocumentHost host;
     private final DocumentQuota quota;
+    /** Documents one connection may subscribe to at a time ({@code tandem.maxSubscriptions}). */
+    private final int maxDocuments;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    SessionDocuments(ClientSession session, DocumentHost host, DocumentQuota quota) {
+    SessionDocuments(ClientSession session, DocumentHost host, DocumentQuota quota, int maxDocuments) {
         this.session = session;
         this.host = host;
         this.quota = quota;
+        this.maxDocuments = maxDocuments;
     }
 
     /** This session as a peer of one document: host output becomes reliable frames. */
@@ -70,10 +73,19 @@ final class SessionDocuments {
             // Sync messages carry changes: only writers sync; read-only clients use json mode.
             session.requireWrite(doc.room());
         }
-        // Counted only once the room is granted: a client of another room cannot use up this one's quota.
-        quota.admit(doc.toString());
         Peer peer = new Peer(request.jsonMode());
-        Peer previous = peers.put(doc.toString(), peer);
+        Peer previous;
+        synchronized (peers) { // SSE clients may send requests concurrently
+            if (!peers.containsKey(doc.toString()) && peers.size() >= maxDocuments) {
+                throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + maxDocuments + " documents per connection");
+            }
+            // Counted only once the room is granted, and only for writers: a client of another room, or a
+            // read-only one, cannot use up this room's quota (a document nobody wrote to is not stored).
+            if (session.principal().canWrite(doc.room())) {
+                quota.admit(doc.toString());
+            }
+            previous = peers.put(doc.toString(), peer);
+        }
         CompletionStage<Void> attached = previous == null ? host.attach(doc.toString(), peer)
                 : host.detach(doc.toString(), session.id()).thenCompose(v -> host.attach(doc.toString(), peer));
         answer(request, attached, ignored -> session.reply(Frames.Ack.of(request.id())));

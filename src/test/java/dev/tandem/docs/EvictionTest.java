@@ -28,6 +28,29 @@ class EvictionTest {
     }
 
     @Test
+    void aDocumentNobodyChangedIsNeverStoredAndItsFirstChangeStoresTheSchemaToo() throws Exception {
+        InMemoryDocumentStore store = new InMemoryDocumentStore();
+        try (DocumentHost host = new DocumentHost(store, DocumentHostConfig.defaults().withIdleEviction(Duration.ofMillis(50)))) {
+            JsonClient reader = new JsonClient("reader");
+            get(host.attach("r1/canvas", reader));
+            var empty = get(host.view("r1/canvas"));
+            assertEquals(List.of("shapes", "ui", "widgets"), empty.asJsonObject().keySet().stream().sorted().toList());
+            get(host.detach("r1/canvas", "reader"));
+            Await.until("eviction after detach", 5_000, () -> host.stats().evictions() == 1);
+            assertTrue(store.load("r1/canvas").isEmpty(), "reading a new document stores nothing");
+            assertEquals(0, store.appendCount());
+
+            List<String> heads = get(host.applyOps("r1/canvas", ops("[{\"op\":\"put\",\"path\":[\"ui\",\"tab\"],\"value\":\"draw\"}]")));
+            Await.until("eviction after the write", 5_000, () -> host.stats().evictions() == 2);
+            assertEquals(1, store.appendCount());
+            assertEquals(heads, get(host.heads("r1/canvas")), "reloaded from the store");
+            var view = get(host.view("r1/canvas")).asJsonObject();
+            assertEquals(List.of("shapes", "ui", "widgets"), view.keySet().stream().sorted().toList());
+            assertEquals("draw", view.getJsonObject("ui").getString("tab"));
+        }
+    }
+
+    @Test
     void documentsWithPeersStayLoaded() throws Exception {
         try (DocumentHost host = new DocumentHost(new InMemoryDocumentStore(), DocumentHostConfig.defaults().withIdleEviction(Duration.ofMillis(50)))) {
             JsonClient peer = new JsonClient("p");

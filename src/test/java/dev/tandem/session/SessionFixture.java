@@ -22,7 +22,8 @@ final class SessionFixture implements AutoCloseable {
     final TokenService tokens = new TokenService(
             new TokenKeys(Map.of("k1", "0123456789abcdef0123456789abcdef-test"), "k1"), Clock.systemUTC());
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    final DocumentHost docs = new DocumentHost(new InMemoryDocumentStore());
+    final InMemoryDocumentStore store = new InMemoryDocumentStore();
+    final DocumentHost docs = new DocumentHost(store);
     final SessionRegistry registry;
 
     SessionFixture(TandemConfig config) {
@@ -38,7 +39,7 @@ final class SessionFixture implements AutoCloseable {
 
     SessionRegistry registry(SessionSettings settings) {
         return new SessionRegistry(settings, hub, docs, codec, tokens, timer, Clock.systemUTC(),
-                new DocumentQuota(100, room -> Set.of()));
+                new DocumentQuota(config.security().maxDocumentsPerRoom(), room -> Set.of()));
     }
 
     @Override
