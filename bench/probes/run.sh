@@ -2,6 +2,8 @@
 # Runs one in-process probe against the project's compiled classes (no server):
 #   bench/probes/run.sh HistoryMemory 100000   heap retained per history event (the bench's payload)
 #   bench/probes/run.sh SnapshotCost           time per fresh subscribe with a 50-event snapshot
+#   bench/probes/run.sh TopicChurn 100000 10 0          heap kept by 100,000 rooms of 10 events, no bound
+#   bench/probes/run.sh TopicChurn 100000 10 33554432   the same with history.totalMaxBytes = 32 MiB
 # PROBE_BUILD_DIR: the build directory to measure (default /tmp/build-probe, compiled from this checkout).
 set -euo pipefail
 PROBES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
