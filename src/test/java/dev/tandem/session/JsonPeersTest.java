@@ -19,10 +19,6 @@ class JsonPeersTest {
         fixture.close();
     }
 
-    private ClientSession open(FakeConnection connection, String identity, Role role) {
-        String token = fixture.tokens.mint(fixture.tokens.mint(identity, identity, List.of("r1"), role, Duration.ofMinutes(5)));
-        return fixture.registry.open(token, null, connection, null);
-    }
 
     private static List<JsonObject> framesOfType(FakeConnection connection, String type, int atLeast) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -42,8 +38,8 @@ class JsonPeersTest {
     void aWritersOpsReachEveryJsonSubscriberAsTheSamePatch() {
         FakeConnection writerConnection = new FakeConnection();
         FakeConnection viewerConnection = new FakeConnection();
-        ClientSession writer = open(writerConnection, "ann", Role.COLLABORATOR);
-        ClientSession viewer = open(viewerConnection, "bob", Role.VIEWER);
+        ClientSession writer = fixture.open(writerConnection, "ann", Role.COLLABORATOR);
+        ClientSession viewer = fixture.open(viewerConnection, "bob", Role.VIEWER);
         writer.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"json\"}");
         viewer.receive("{\"type\":\"doc.subscribe\",\"id\":\"s\",\"doc\":\"r1/canvas\",\"mode\":\"json\"}");
         framesOfType(writerConnection, "ack", 1);

@@ -1,5 +1,6 @@
 package dev.tandem.session;
 
+import dev.tandem.auth.Role;
 import dev.tandem.auth.TokenKeys;
 import dev.tandem.auth.TokenService;
 import dev.tandem.config.TandemConfig;
@@ -9,6 +10,8 @@ import dev.tandem.hub.WriterPool;
 import dev.tandem.protocol.FrameCodec;
 import dev.tandem.store.InMemoryDocumentStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -40,6 +43,16 @@ final class SessionFixture implements AutoCloseable {
     SessionRegistry registry(SessionSettings settings) {
         return new SessionRegistry(settings, hub, docs, codec, tokens, timer, Clock.systemUTC(),
                 new DocumentQuota(config.security().maxDocumentsPerRoom(), room -> Set.of()));
+    }
+
+    /** A token for {@code identity} in room {@code r1} with {@code role}, valid for five minutes. */
+    String token(String identity, Role role) {
+        return tokens.mint(tokens.mint(identity, identity, List.of("r1"), role, Duration.ofMinutes(5)));
+    }
+
+    /** A session of {@code identity} in room {@code r1} on {@code connection}. */
+    ClientSession open(FakeConnection connection, String identity, Role role) {
+        return registry.open(token(identity, role), null, connection, null);
     }
 
     @Override
