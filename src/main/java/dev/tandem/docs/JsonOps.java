@@ -267,19 +267,22 @@ public final class JsonOps {
 
         ObjectId object(Transaction tx, ObjectType type);
 
-        /** Integers: automerge-java 0.0.7's NewValue.integer(long) widens to a float, so use the int/uint setters. */
+        /** Integers: automerge-java 0.0.7's NewValue.integer(long) widens to a float, so use the int setter. */
         void integer(Transaction tx, int v);
 
-        void uint(Transaction tx, long v);
+        /**
+         * An integer outside the 32-bit range. automerge-java 0.0.7 keeps a uint exactly only on insert:
+         * {@code setUint} and {@code set(.., NewValue.uint(v))} on a map key or list index keep its low 32 bits,
+         * sign-extended. Elsewhere it is stored as a float, exact up to 2^53 (what JavaScript reads anyway).
+         */
+        void wideInteger(Transaction tx, long v);
     }
 
     static void writeLong(Transaction tx, Slot slot, long v) {
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             slot.integer(tx, (int) v);
-        } else if (v > 0) {
-            slot.uint(tx, v);
         } else {
-            slot.scalar(tx, NewValue.f64(v));
+            slot.wideInteger(tx, v);
         }
     }
 
@@ -296,8 +299,8 @@ public final class JsonOps {
             tx.set(obj, key, v);
         }
 
-        public void uint(Transaction tx, long v) {
-            tx.setUint(obj, key, v);
+        public void wideInteger(Transaction tx, long v) {
+            tx.set(obj, key, NewValue.f64(v));
         }
     }
 
@@ -314,8 +317,8 @@ public final class JsonOps {
             tx.set(obj, idx, v);
         }
 
-        public void uint(Transaction tx, long v) {
-            tx.setUint(obj, idx, v);
+        public void wideInteger(Transaction tx, long v) {
+            tx.set(obj, idx, NewValue.f64(v));
         }
     }
 
@@ -332,8 +335,12 @@ public final class JsonOps {
             tx.insert(obj, idx, v);
         }
 
-        public void uint(Transaction tx, long v) {
-            tx.insertUint(obj, idx, v);
+        public void wideInteger(Transaction tx, long v) {
+            if (v > 0) {
+                tx.insertUint(obj, idx, v);
+            } else {
+                tx.insert(obj, idx, NewValue.f64(v));
+            }
         }
     }
 

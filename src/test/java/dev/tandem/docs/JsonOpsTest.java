@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.store.InMemoryDocumentStore;
 import jakarta.json.Json;
@@ -113,6 +114,40 @@ class JsonOpsTest {
     void invalidDocumentIdIsABadRequest() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> get(host.view("r1/../etc")));
         assertEquals("bad_request", ((DocException) e.getCause()).code());
+    }
+
+    @Test
+    void integersBeyondThirtyTwoBitsKeepTheirValueOnEveryKindOfSlot() throws Exception {
+        String wide = "[2147483648,3000000000,1795569810742,-3000000000,9007199254740991]";
+        get(host.applyOps("r1/notes", ops("[{\"op\":\"put\",\"path\":[\"k\"],\"value\":2147483648},"
+                + "{\"op\":\"put\",\"path\":[\"inserted\"],\"value\":" + wide + "},"
+                + "{\"op\":\"put\",\"path\":[\"set\"],\"value\":[0,0,0,0,0]},"
+                + "{\"op\":\"put\",\"path\":[\"map\"],\"value\":{\"a\":2147483648,\"b\":3000000000,"
+                + "\"c\":1795569810742,\"d\":-3000000000,\"e\":9007199254740991}}]")));
+        long[] values = {2147483648L, 3000000000L, 1795569810742L, -3000000000L, 9007199254740991L};
+        StringBuilder sets = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            sets.append(i == 0 ? "" : ",").append("{\"op\":\"put\",\"path\":[\"set\",").append(i)
+                    .append("],\"value\":").append(values[i]).append("}");
+        }
+        get(host.applyOps("r1/notes", ops(sets.append("]").toString())));
+        JsonValue expected = json("{\"k\":2147483648,\"inserted\":" + wide + ",\"set\":" + wide
+                + ",\"map\":{\"a\":2147483648,\"b\":3000000000,\"c\":1795569810742,\"d\":-3000000000,"
+                + "\"e\":9007199254740991}}");
+        assertEquals(expected, get(host.view("r1/notes")));
+        try (DocumentHost reloaded = new DocumentHost(new InMemoryDocumentStore())) {
+            get(reloaded.applyChanges("r1/notes", get(host.save("r1/notes"))));
+            assertEquals(expected, get(reloaded.view("r1/notes")), "the same values after save and load");
+        }
+    }
+
+    @Test
+    void aThreadMessageKeepsItsTimeInMilliseconds() throws Exception {
+        long before = System.currentTimeMillis();
+        get(Threads.startMessage(host, "r1/thread/t", "m1", "user:ann", "hi", true));
+        long time = get(host.view("r1/thread/t")).asJsonObject().getJsonArray("messages").getJsonObject(0)
+                .getJsonNumber("time").longValueExact();
+        assertTrue(time >= before && time <= System.currentTimeMillis(), before + " <= " + time);
     }
 
     @Test
