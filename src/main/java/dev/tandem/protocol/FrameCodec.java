@@ -202,15 +202,24 @@ public final class FrameCodec implements AutoCloseable {
             }
         });
         if (object.get("since") instanceof JsonObject since) {
-            if (!(since.get("epoch") instanceof JsonString)
-                    || since.get("seq") == null || since.get("seq").getValueType() != JsonValue.ValueType.NUMBER) {
+            if (!(since.get("epoch") instanceof JsonString) || !(since.get("seq") instanceof JsonNumber seq)
+                    || !isLong(seq)) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST,
-                        "since must be {\"epoch\": string, \"seq\": number}", id);
+                        "since must be {\"epoch\": string, \"seq\": integer}", id);
             }
         }
         if (object.get("to") instanceof jakarta.json.JsonArray to
                 && to.stream().anyMatch(v -> v.getValueType() != JsonValue.ValueType.STRING)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "to must be a list of strings", id);
+        }
+    }
+
+    private static boolean isLong(JsonNumber number) {
+        try {
+            number.longValueExact();
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
         }
     }
 

@@ -131,6 +131,8 @@ class FrameCodecTest {
             "{\"type\":\"subscribe\",\"id\":\"c\",\"topic\":\"r1/*\"}      | bad_request | c",
             "{\"type\":\"subscribe\",\"id\":\"d\",\"topic\":\"r\u0456/chat\"} | bad_request | d",
             "{\"type\":\"subscribe\",\"id\":\"e\",\"topic\":\"r1/chat\",\"since\":{\"seq\":\"x\"}} | bad_request | e",
+            "{\"type\":\"subscribe\",\"id\":\"f\",\"topic\":\"r1/chat\",\"since\":{\"epoch\":\"e1\",\"seq\":2.5}} | bad_request | f",
+            "{\"type\":\"subscribe\",\"id\":\"g\",\"topic\":\"r1/chat\",\"since\":{\"epoch\":\"e1\",\"seq\":1e40}} | bad_request | g",
             "{\"type\":\"subscribe\",\"topic\":\"r1/chat\"}             | bad_request |",
             "{\"type\":\"subscribe\",\"id\":5,\"topic\":\"r1/chat\"}      | bad_request |",
     })
