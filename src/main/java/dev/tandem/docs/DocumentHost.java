@@ -67,6 +67,7 @@ public final class DocumentHost implements AutoCloseable {
     }
 
     public DocumentHost(DocumentStore store, DocumentHostConfig config) {
+        ConflictPatchFix.install();
         this.store = store;
         this.config = config;
         if (config.executor() != null) {

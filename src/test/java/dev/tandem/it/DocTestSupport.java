@@ -62,6 +62,14 @@ final class DocTestSupport {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** POSTs encoded Automerge changes; returns the HTTP status. */
+    int postChanges(String room, String name, byte[] changes) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("api/v1/rooms/" + room + "/docs/" + name))
+                .header("Authorization", "Bearer " + Rest.API_KEY).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(changes)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     Rest.Reply postOps(String room, String name, JsonArray ops) throws Exception {
         return rest.post("api/v1/rooms/" + room + "/docs/" + name,
                 Json.createObjectBuilder().add("ops", ops).build().toString());

@@ -20,6 +20,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.automerge.AmValue;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
+import org.automerge.ObjectId;
+import org.automerge.Transaction;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -176,6 +181,52 @@ class DocumentsIT {
         for (JsClients.Proc p : List.of(a, b)) {
             JsonObject clients = p.state(false, "a-0").getJsonObject("clients");
             clients.values().forEach(s -> assertEquals(2, s.asJsonObject().getInt("nameConflicts"), "a real conflict"));
+        }
+    }
+
+    /**
+     * A concurrent write that loses to the current value, with a JSON peer attached: automerge-java 0.0.7
+     * aborted the JVM on the conflict patch (see {@code ConflictPatchFix}); the server must stay up and the
+     * JSON peer in step.
+     */
+    @Test
+    void aConcurrentWriteThatLosesKeepsTheServerUpAndJsonPeersInStep() throws Exception {
+        String room = DocTestSupport.newRoom("lose");
+        String doc = room + "/canvas";
+        WsClient bridge = ws(support.token("bridge", room, "collaborator"));
+        JsonObject snapshot = subscribeJson(bridge, doc);
+        Document base = Document.load(support.save(room, "canvas", null).body());
+        ObjectId ui = ((AmValue.Map) base.get(ObjectId.ROOT, "ui").orElseThrow()).getId();
+        ChangeHash[] start = base.getHeads();
+        Document x = base.fork();
+        Document y = base.fork();
+        try (Transaction tx = x.startTransaction()) {
+            tx.set(ui, "title", "x");
+            tx.commit();
+        }
+        try (Transaction tx = y.startTransaction()) {
+            tx.set(ui, "title", "y");
+            tx.commit();
+        }
+        base.merge(x);
+        base.merge(y);
+        String winner = ((AmValue.Str) base.get(ui, "title").orElseThrow()).getValue();
+        Document first = winner.equals("x") ? x : y;
+        Document second = winner.equals("x") ? y : x;
+        assertEquals(200, support.postChanges(room, "canvas", first.encodeChangesSince(start)));
+        assertEquals(200, support.postChanges(room, "canvas", second.encodeChangesSince(start)), "the losing write");
+
+        JsonObject server = support.view(room, "canvas");
+        assertEquals(winner, server.getJsonObject("view").getJsonObject("ui").getString("title"));
+        assertEquals(2, server.getJsonArray("heads").size(), "both writes are in");
+        send(bridge, "doc.ops", "after", doc, "ops", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("op", "put").add("path", Json.createArrayBuilder().add("ui").add("tab")).add("value", "draw")).build());
+        JsonObject ack = reply(bridge, "after");
+        assertEquals("ack", ack.getString("type"), ack.toString());
+        JsonObject after = support.view(room, "canvas");
+        assertEquals(after.get("view"), bridgeView(bridge, snapshot, strings(after.getJsonArray("heads"))));
+        for (Document d : List.of(base, x, y)) {
+            d.free();
         }
     }
 
