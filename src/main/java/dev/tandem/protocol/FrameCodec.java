@@ -182,7 +182,13 @@ public final class FrameCodec implements AutoCloseable {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
                     "unknown frame type: " + truncate(typeString.getString()), id);
         }
-        checkFieldTypes(typeString.getString(), object, id);
+        try {
+            checkFieldTypes(typeString.getString(), object, id);
+        } catch (ProtocolException e) {
+            // A document request's error names its doc, as the errors found after binding do.
+            throw object.get("doc") instanceof JsonString doc && typeString.getString().startsWith("doc.")
+                    ? e.withDoc(doc.getString()) : e;
+        }
         Frame.Request request = factory.apply(object);
         try {
             request.validate();

@@ -36,6 +36,11 @@ public final class ProtocolException extends RuntimeException {
         return new ProtocolException(code, getMessage(), id, doc);
     }
 
+    /** The same error about document {@code doc}. */
+    public ProtocolException withDoc(String doc) {
+        return new ProtocolException(code, getMessage(), requestId, doc);
+    }
+
     /** The same error about {@code request}: its id and, for a document request, its doc. */
     public ProtocolException about(Frame.Request request) {
         String requestDoc = request instanceof DocFrames.DocRequest docRequest ? docRequest.doc() : null;

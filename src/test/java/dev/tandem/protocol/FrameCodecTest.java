@@ -143,6 +143,16 @@ class FrameCodecTest {
     }
 
     @Test
+    void aMistypedFieldOfADocumentRequestIsAnErrorThatNamesItsDoc() {
+        var error = assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"doc.ops\",\"id\":\"na\",\"doc\":\"r1/d1\",\"ops\":5}"));
+        assertEquals(new Frames.Error("na", "bad_request", "ops must be array", "r1/d1"), error.toFrame());
+        var missing = assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"doc.ops\",\"id\":\"m\",\"doc\":\"r1/d1\"}"));
+        assertEquals("r1/d1", missing.toFrame().doc(), "as for a missing field");
+    }
+
+    @Test
     void rejectsOversizedFramesAndKeepsTheirLeadingId() {
         String big = "{\"id\":\"big\",\"type\":\"publish\",\"topic\":\"r1/chat\",\"data\":\"" + "x".repeat(2000) + "\"}";
         var error = assertThrows(ProtocolException.class, () -> codec.decode(big));
