@@ -10,8 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Caps the documents a room may hold ({@code tandem.maxDocumentsPerRoom}). A room's existing documents are
- * read once from the store ({@code existing}), then every document a client opens is counted here.
+ * Caps the documents a room may hold ({@code tandem.maxDocumentsPerRoom}) for clients. A room's stored
+ * documents are read from the store ({@code existing}) on first use, then every document a writer opens is
+ * counted here. The REST API (the app's backend, with the API key) is not capped, so the store may hold
+ * documents this count has not seen: before refusing one, the room's stored documents are read again, so a
+ * document that is stored is always admitted.
  */
 public final class DocumentQuota {
     private final int maxPerRoom;
@@ -40,6 +43,9 @@ public final class DocumentQuota {
             return;
         }
         synchronized (docs) {
+            if (!docs.contains(doc) && docs.size() >= maxPerRoom) {
+                docs.addAll(existing.apply(room)); // documents the REST API stored meanwhile
+            }
             if (!docs.contains(doc) && docs.size() >= maxPerRoom) {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
                         "room " + room + " already holds " + maxPerRoom + " documents");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.ProtocolException;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class DocumentQuotaTest {
@@ -21,5 +22,18 @@ class DocumentQuotaTest {
         assertDoesNotThrow(() -> quota.admit("r1/thread/1"), "documents already admitted stay usable");
         assertDoesNotThrow(() -> quota.admit("r2/canvas"), "other rooms have their own count");
         assertDoesNotThrow(() -> quota.admit("r2/thread/9"));
+    }
+
+    @Test
+    void aDocumentTheRestApiStoredAfterTheRoomWasCountedIsAdmittedButNoNewOne() {
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        stored.add("r1/canvas");
+        DocumentQuota quota = new DocumentQuota(2, room -> Set.copyOf(stored));
+        quota.admit("r1/thread/1");
+        assertThrows(ProtocolException.class, () -> quota.admit("r1/thread/2"));
+        stored.add("r1/thread/3"); // POST /api/v1/rooms/r1/docs/thread/3: the backend is not capped
+        assertDoesNotThrow(() -> quota.admit("r1/thread/3"), "a stored document can be opened");
+        var refused = assertThrows(ProtocolException.class, () -> quota.admit("r1/thread/4"));
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code());
     }
 }
