@@ -21,8 +21,10 @@ import java.util.function.Function;
  *
  * <p>Memory is bounded by {@code history.totalMaxBytes}: past it, histories first keep only their newest
  * {@code history.size} events (see {@link HistoryRing}), and {@link #letGoOfIdleTopics} drops whole topics
- * that nobody is subscribed to, least recently used first. A topic that comes back is new: a fresh epoch,
- * so a client resuming it gets {@code reset} ({@code epoch_changed}) and a snapshot, as after a restart.
+ * that nobody is subscribed to and nobody used for longer than the session TTL (a session whose connection
+ * dropped leaves its topics and re-subscribes when it resumes, within that TTL), least recently used first.
+ * A topic that comes back is new: a fresh epoch, so a client resuming it gets {@code reset}
+ * ({@code epoch_changed}) and a snapshot, as after a restart.
  */
 public final class Hub {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -86,7 +88,7 @@ public final class Hub {
     public void unsubscribe(TopicName name, String subscriberKey) {
         Topic topic = topics.get(name);
         if (topic != null) {
-            topic.unsubscribe(subscriberKey);
+            topic.unsubscribe(subscriberKey, clock.millis());
         }
     }
 
@@ -108,8 +110,8 @@ public final class Hub {
     }
 
     /**
-     * When the topics weigh more than {@code history.totalMaxBytes}, drops idle ones (no subscriber, not even
-     * a session kept for resume), least recently used first, until they weigh less than 90% of it or no idle
+     * When the topics weigh more than {@code history.totalMaxBytes}, drops idle ones (no subscriber, unused for
+     * longer than the session TTL), least recently used first, until they weigh less than 90% of it or no idle
      * topic is left. Returns how many it dropped. Run periodically by the runtime.
      */
     public int letGoOfIdleTopics() {
@@ -118,26 +120,32 @@ public final class Hub {
         if (total <= limit) {
             return 0;
         }
-        List<Topic> idle = new ArrayList<>();
+        long usedBefore = clock.millis() - config.sessionTtlSeconds() * 1000;
+        List<Candidate> idle = new ArrayList<>();
         for (Topic topic : topics.values()) {
-            if (topic.isIdle()) {
-                idle.add(topic);
+            long used = topic.lastUsedMillis(); // read once: publishes move it while we sort
+            if (used < usedBefore && topic.isIdle()) {
+                idle.add(new Candidate(topic, used));
             }
         }
-        idle.sort(Comparator.comparingLong(Topic::lastUsedMillis));
+        idle.sort(Comparator.comparingLong(Candidate::lastUsedMillis));
         long target = (long) (limit * LOW_WATER);
         int dropped = 0;
-        for (Topic topic : idle) {
+        for (Candidate candidate : idle) {
             if (total <= target) {
                 break;
             }
+            Topic topic = candidate.topic();
             long topicWeight = topic.historyBytes() + TOPIC_OVERHEAD_BYTES;
-            if (topic.retireIfIdle(() -> topics.remove(topic.name(), topic))) {
+            if (topic.retireIfIdle(usedBefore, () -> topics.remove(topic.name(), topic))) {
                 total -= topicWeight;
                 dropped++;
             }
         }
         return dropped;
+    }
+
+    private record Candidate(Topic topic, long lastUsedMillis) {
     }
 
     /** What all topics weigh, roughly, in bytes: their histories and their own overhead. */

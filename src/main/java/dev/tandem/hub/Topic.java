@@ -48,7 +48,7 @@ final class Topic {
     private JsonValue state = JsonValue.EMPTY_JSON_OBJECT;
     /** Set once the hub has let this topic go: every call then returns null and the caller looks again. */
     private boolean retired;
-    /** When it was last published to or subscribed to, for the hub's choice of which idle topic goes first. */
+    /** When it was last published to, subscribed to or left: the hub lets go of idle topics by it. */
     private volatile long lastUsedMillis;
 
     Topic(TopicName name, String epoch, ChannelKind kind, HistoryRing history, int snapshotEvents, FrameCodec codec,
@@ -141,9 +141,11 @@ final class Topic {
         }
     }
 
-    void unsubscribe(String subscriberKey) {
+    /** Removes a subscriber; {@code now} counts as a use, since a session that left may resume (see Hub). */
+    void unsubscribe(String subscriberKey, long now) {
         lock.lock();
         try {
+            lastUsedMillis = now;
             if (subscribers.remove(subscriberKey) != null) {
                 catchingUp.remove(subscriberKey);
                 fanoutStale = true;
@@ -267,14 +269,14 @@ final class Topic {
     }
 
     /**
-     * Retires the topic if nobody is subscribed (a session kept for resume counts): runs {@code letGo} under
+     * Retires the topic if nobody is subscribed and nobody used it since {@code usedBefore}: runs {@code letGo} under
      * its lock, so that no publish or subscribe can slip in between, and gives its history's bytes back to
      * the budget. Returns whether it did.
      */
-    boolean retireIfIdle(Runnable letGo) {
+    boolean retireIfIdle(long usedBefore, Runnable letGo) {
         lock.lock();
         try {
-            if (retired || !subscribers.isEmpty()) {
+            if (retired || !subscribers.isEmpty() || lastUsedMillis >= usedBefore) {
                 return false;
             }
             retired = true;

@@ -88,6 +88,7 @@ class IdleTopicsTest {
         bounded.subscribe(room(0), first, null, "r");
         bounded.subscribe(room(1), second, null, "r");
 
+        clock.now = 1_000_000L + TOPICS * 1000L + 61_000; // all past the session TTL (60 s): none can be resumed
         long target = (long) (limit * 0.9);
         long expectedDropped = (bounded.weight() - target + perTopic - 1) / perTopic;
         assertEquals(expectedDropped, bounded.letGoOfIdleTopics());
@@ -115,8 +116,12 @@ class IdleTopicsTest {
             hub.publish(room(0), text("m" + i), "alice", null);
         }
         Frames.Position before = new Frames.Position(reader.frames.get(0).getString("epoch"), 3L);
+        clock.now += 3_600_000;
         assertEquals(0, hub.letGoOfIdleTopics(), "a subscribed topic stays, whatever the budget");
         hub.unsubscribe(room(0), "s0");
+        clock.now += 60_000;
+        assertEquals(0, hub.letGoOfIdleTopics(), "a session that left may resume within the session TTL (60 s)");
+        clock.now += 1;
         assertEquals(1, hub.letGoOfIdleTopics());
         assertEquals(0, hub.topicCount());
         assertEquals(0, hub.weight(), "its history's bytes were given back");
@@ -134,8 +139,8 @@ class IdleTopicsTest {
 
     @Test
     void topicsGoingWhilePublishersRunLoseNothingASubscriberIsOwedAndKeepSeqsGapFree() throws Exception {
-        Hub hub = new Hub(TandemConfig.from(Map.of("history.size", "5", "history.totalMaxBytes", "1")::get),
-                codec, Clock.systemUTC());
+        Hub hub = new Hub(TandemConfig.from(Map.of("history.size", "5", "history.totalMaxBytes", "1",
+                "session.ttlSeconds", "0")::get), codec, Clock.systemUTC());
         TopicName kept = new TopicName("kept", "chat");
         var subscriber = new RecordingSubscriber("s0", "bob");
         hub.subscribe(kept, subscriber, null, "r");
@@ -187,6 +192,7 @@ class IdleTopicsTest {
         assertEquals(LongStream.rangeClosed(1, keptSeqs.size()).boxed().toList(), subscriber.eventSeqs());
 
         hub.unsubscribe(kept, "s0");
+        Thread.sleep(2); // a topic used in this very millisecond is not idle yet
         hub.letGoOfIdleTopics();
         assertEquals(0, hub.topicCount());
         assertEquals(0, hub.weight(), "every history's bytes were given back to the budget");

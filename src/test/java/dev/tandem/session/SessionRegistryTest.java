@@ -220,6 +220,28 @@ class SessionRegistryTest {
     }
 
     @Test
+    void theHubsMemorySweepKeepsTheTopicsOfADroppedSessionThatMayStillResume() {
+        SessionFixture tight = new SessionFixture(TandemConfig.from(java.util.Map.of("history.totalMaxBytes", "1")::get));
+        try {
+            var dropped = new FakeConnection();
+            ClientSession session = tight.open(dropped, "dave", Role.COLLABORATOR);
+            session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
+            tight.hub.publish(TOPIC, JsonSupport.JSON.createValue(1), "server", null);
+            long lastSeen = dropped.lastPosition();
+            session.connectionClosed(dropped);
+            tight.hub.publish(TOPIC, JsonSupport.JSON.createValue(2), "server", null);
+            assertEquals(0, tight.hub.subscriberCount(TOPIC), "the dropped session left the fan-out");
+            assertEquals(0, tight.hub.letGoOfIdleTopics(), "but it may resume within the session TTL");
+            var second = new FakeConnection();
+            tight.registry.open(tight.token("dave", Role.COLLABORATOR), session.id() + ":" + lastSeen, second, null);
+            assertEquals(List.of(2L), second.eventSeqs("r1/chat"), "exactly the missed event");
+            assertTrue(second.types().stream().noneMatch("reset"::equals), second.types().toString());
+        } finally {
+            tight.close();
+        }
+    }
+
+    @Test
     void aResumeWithATokenThatNoLongerGrantsTheSubscribedRoomGetsANewSessionAndNoEventsFromThatRoom() {
         var first = new FakeConnection();
         ClientSession session = registry.open(token("bob"), null, first, null);
