@@ -21,7 +21,9 @@ import org.automerge.Prop;
  * {@code PatchAction} subclass with the {@code (Prop, long)} constructor, in the same class loader and
  * package as {@link PatchAction}. Its bytes are written here (javac cannot compile a top-level class whose
  * name clashes with the jar's nested class). Tandem sends no JSON form for conflict flags, so the class needs
- * no state. {@link #install()} is idempotent and reports whether the class in place is the working one.
+ * no state. It is defined only when the jar's own class lacks that constructor, so a fixed automerge-java
+ * keeps its own. {@link #install()} is idempotent and reports whether the class in place is a working one;
+ * {@link DocumentHost} refuses to start when it is not, rather than run a server one client could abort.
  */
 public final class ConflictPatchFix {
     static final String CLASS_NAME = "org.automerge.PatchAction$FlagConflict";
@@ -40,21 +42,45 @@ public final class ConflictPatchFix {
     }
 
     private static boolean defineOrCheck() {
-        try {
-            MethodHandles.Lookup automerge = MethodHandles.privateLookupIn(PatchAction.class, MethodHandles.lookup());
-            automerge.defineClass(classBytes());
-        } catch (LinkageError alreadyLoaded) {
-            LOG.log(System.Logger.Level.DEBUG, () -> CLASS_NAME + " was already loaded: " + alreadyLoaded);
-        } catch (IllegalAccessException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not define " + CLASS_NAME, e);
+        if (jarClassIsBroken()) {
+            try {
+                MethodHandles.Lookup automerge = MethodHandles.privateLookupIn(PatchAction.class, MethodHandles.lookup());
+                automerge.defineClass(classBytes());
+            } catch (IllegalAccessException | LinkageError | RuntimeException e) {
+                // LinkageError: the class was loaded already (another deployment sharing the jar, an agent).
+                LOG.log(System.Logger.Level.ERROR, "could not define " + CLASS_NAME, e);
+            }
         }
         boolean works = works();
         if (!works) {
-            LOG.log(System.Logger.Level.ERROR, CLASS_NAME + " lacks the (Prop, long) constructor the native "
-                    + "library calls: a concurrent write that loses a conflict while a JSON peer is attached will "
-                    + "abort the JVM. Load Tandem's ConflictPatchFix before any automerge patch is made.");
+            LOG.log(System.Logger.Level.ERROR, CLASS_NAME + " lacks the (Prop, long) constructor automerge-java's "
+                    + "native code calls: a concurrent write that loses a conflict would abort the JVM. Deploy "
+                    + "the automerge jar inside the WAR only (WEB-INF/lib), not as a shared library.");
         }
         return works;
+    }
+
+    /** Whether the jar's class file lacks the constructor descriptor the native code looks up (read, not loaded). */
+    static boolean jarClassIsBroken() {
+        try (var in = PatchAction.class.getResourceAsStream("PatchAction$FlagConflict.class")) {
+            if (in == null) {
+                return true;
+            }
+            byte[] bytes = in.readAllBytes();
+            byte[] descriptor = "(Lorg/automerge/Prop;J)V".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            outer:
+            for (int i = 0; i + descriptor.length <= bytes.length; i++) {
+                for (int j = 0; j < descriptor.length; j++) {
+                    if (bytes[i + j] != descriptor[j]) {
+                        continue outer;
+                    }
+                }
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Whether the loaded class is one the native code can build: a PatchAction with a (Prop, long) constructor. */

@@ -67,7 +67,10 @@ public final class DocumentHost implements AutoCloseable {
     }
 
     public DocumentHost(DocumentStore store, DocumentHostConfig config) {
-        ConflictPatchFix.install();
+        if (!ConflictPatchFix.install()) {
+            throw new IllegalStateException("automerge-java's conflict patches would abort the JVM "
+                    + "(see ConflictPatchFix); not starting");
+        }
         this.store = store;
         this.config = config;
         if (config.executor() != null) {
