@@ -1,13 +1,6 @@
 package dev.tandem.boot;
 
 import dev.tandem.config.TandemConfig;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.function.Function;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -36,27 +29,5 @@ final class Databases {
         if (dataSource instanceof JdbcConnectionPool pool) {
             pool.dispose();
         }
-    }
-
-    /** The ids of a room's stored documents (for the per-room document limit). */
-    static Function<String, Set<String>> documentsOfRoom(DataSource dataSource) {
-        return room -> {
-            String prefix = room.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "/%";
-            Set<String> ids = new HashSet<>();
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT doc_id FROM doc_snapshot WHERE doc_id LIKE ? ESCAPE '\\'"
-                            + " UNION SELECT doc_id FROM doc_change WHERE doc_id LIKE ? ESCAPE '\\'")) {
-                ps.setString(1, prefix);
-                ps.setString(2, prefix);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("reading the documents of room " + room, e);
-            }
-            return ids;
-        };
     }
 }

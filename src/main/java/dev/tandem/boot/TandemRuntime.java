@@ -73,13 +73,14 @@ public class TandemRuntime {
         shareLinks = new ShareLinks(dataSource, clock);
         tokens = new TokenService(TokenKeys.fromConfig(config, tokenSecret(config)), clock, shareLinks::isRevoked);
         apiKeys = new ApiKeys(apiKey(config), new ApiKeyStore(dataSource, clock));
-        documents = new DocumentHost(new JdbcDocumentStore(dataSource), DocumentHostConfig.defaults()
+        JdbcDocumentStore store = new JdbcDocumentStore(dataSource);
+        documents = new DocumentHost(store, DocumentHostConfig.defaults()
                 .withCompactEvery(config.docsCompactEvery())
                 .withMaxLoaded(config.docsMaxLoaded())
                 .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds()))
                 .withSyncWindow(Duration.ofMillis(config.docsSyncWindowMs())));
         sessions = new SessionRegistry(SessionSettings.from(config, writers), hub, documents, codec, tokens, timer,
-                clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), Databases.documentsOfRoom(dataSource)));
+                clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), store::storedInRoom, store::isStored));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
     }

@@ -80,9 +80,12 @@ final class SessionDocuments {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + maxDocuments + " documents per connection");
             }
             // Counted only once the room is granted, and only for writers: a client of another room, or a
-            // read-only one, cannot use up this room's quota (a document nobody wrote to is not stored).
+            // read-only one, cannot use up this room's quota (a document nobody wrote to is not stored); a
+            // reader still cannot open a new document in a room that is full.
             if (session.principal().canWrite(doc.room())) {
                 quota.admit(doc.toString());
+            } else {
+                quota.check(doc.toString());
             }
             previous = peers.put(doc.toString(), peer);
         }

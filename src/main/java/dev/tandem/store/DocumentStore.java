@@ -2,6 +2,7 @@ package dev.tandem.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persistence for Automerge documents: incremental change blobs appended per document, compacted
@@ -22,4 +23,10 @@ public interface DocumentStore {
 
     /** Removes the document entirely. */
     void delete(String docId);
+
+    /** Whether anything is stored for the document. */
+    boolean isStored(String docId);
+
+    /** The ids of the stored documents of {@code room} (ids {@code <room>/...}). */
+    Set<String> storedInRoom(String room);
 }

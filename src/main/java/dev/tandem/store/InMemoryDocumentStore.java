@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /** A {@link DocumentStore} in memory, for tests and ephemeral deployments. */
 public final class InMemoryDocumentStore implements DocumentStore {
@@ -58,6 +60,16 @@ public final class InMemoryDocumentStore implements DocumentStore {
     @Override
     public void delete(String docId) {
         docs.remove(docId);
+    }
+
+    @Override
+    public boolean isStored(String docId) {
+        return docs.containsKey(docId);
+    }
+
+    @Override
+    public Set<String> storedInRoom(String room) {
+        return docs.keySet().stream().filter(id -> id.startsWith(room + "/")).collect(Collectors.toSet());
     }
 
     public long appendCount() {

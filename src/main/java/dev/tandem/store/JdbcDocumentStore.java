@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -120,5 +122,40 @@ public final class JdbcDocumentStore implements DocumentStore {
         } catch (SQLException e) {
             throw new StoreException("delete " + docId, e);
         }
+    }
+
+    @Override
+    public boolean isStored(String docId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM doc_snapshot WHERE doc_id = ? UNION ALL SELECT 1 FROM doc_change WHERE doc_id = ?")) {
+            ps.setString(1, docId);
+            ps.setString(2, docId);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("looking up " + docId, e);
+        }
+    }
+
+    @Override
+    public Set<String> storedInRoom(String room) {
+        String prefix = room.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "/%";
+        Set<String> ids = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT doc_id FROM doc_snapshot WHERE doc_id LIKE ? ESCAPE '\\'"
+                        + " UNION SELECT doc_id FROM doc_change WHERE doc_id LIKE ? ESCAPE '\\'")) {
+            ps.setString(1, prefix);
+            ps.setString(2, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the documents of room " + room, e);
+        }
+        return ids;
     }
 }

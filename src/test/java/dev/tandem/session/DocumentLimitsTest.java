@@ -69,6 +69,10 @@ class DocumentLimitsTest {
                 "the quota of 2 is the writer's two documents");
         assertTrue(fixture.store.load("r1/canvas").isEmpty(), "nothing was written for the viewer");
         assertEquals(0, fixture.store.appendCount());
+        FakeConnection laterConnection = new FakeConnection();
+        ClientSession later = fixture.open(laterConnection, "val", Role.VIEWER);
+        assertEquals(List.of("ack", "limit_exceeded"), subscribe(later, laterConnection, "r1/thread/3", "r1/thread/5"),
+                "in a full room a viewer opens the writers' documents, not new ones");
     }
 
     @Test

@@ -104,7 +104,7 @@ class RequestErrorsTest {
     void documentRequestsRefusedForTheirRoomDoNotCountAgainstThatRoomsDocumentQuota() {
         SessionRegistry registry = new SessionRegistry(SessionSettings.from(fixture.config, WriterPool.direct()),
                 fixture.hub, fixture.docs, fixture.codec, fixture.tokens, fixture.timer, Clock.systemUTC(),
-                new DocumentQuota(2, room -> Set.of()));
+                new DocumentQuota(2, room -> Set.of(), doc -> false));
         try {
             ClientSession outsider = registry.open(token("mallory", Role.COLLABORATOR, "r1"), null, connection, null);
             ClientSession viewer = registry.open(token("vera", Role.VIEWER, "r2"), null, connection, null);

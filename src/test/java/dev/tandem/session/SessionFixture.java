@@ -42,7 +42,7 @@ final class SessionFixture implements AutoCloseable {
 
     SessionRegistry registry(SessionSettings settings) {
         return new SessionRegistry(settings, hub, docs, codec, tokens, timer, Clock.systemUTC(),
-                new DocumentQuota(config.security().maxDocumentsPerRoom(), room -> Set.of()));
+                new DocumentQuota(config.security().maxDocumentsPerRoom(), room -> Set.of(), doc -> false));
     }
 
     /** A token for {@code identity} in room {@code r1} with {@code role}, valid for five minutes. */

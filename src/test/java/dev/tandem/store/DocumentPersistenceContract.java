@@ -93,4 +93,24 @@ abstract class DocumentPersistenceContract {
         store.delete(id);
         assertEquals(Optional.empty(), store.load(id));
     }
+
+    @Test
+    void knowsWhichDocumentsAreStoredPerRoomWithLikeWildcardsTakenLiterally() {
+        DocumentStore store = openStore();
+        String room = "r_" + System.nanoTime() % 100000;
+        String lookalike = room.replace('_', 'x'); // matched by an unescaped LIKE 'r_...'
+        assertEquals(java.util.Set.of(), store.storedInRoom(room));
+        assertEquals(false, store.isStored(room + "/canvas"));
+        store.appendChanges(room + "/canvas", 1, new byte[] {1});
+        store.saveSnapshot(room + "/thread/1", new byte[] {9}, List.of("ab"), 0);
+        store.appendChanges(lookalike + "/canvas", 1, new byte[] {1});
+        store.appendChanges(room + "x/canvas", 1, new byte[] {1});
+        assertEquals(java.util.Set.of(room + "/canvas", room + "/thread/1"), store.storedInRoom(room));
+        assertEquals(true, store.isStored(room + "/canvas"), "changes only");
+        assertEquals(true, store.isStored(room + "/thread/1"), "a snapshot only");
+        assertEquals(false, store.isStored(room + "/thread/2"));
+        store.delete(room + "/canvas");
+        assertEquals(false, store.isStored(room + "/canvas"));
+        assertEquals(java.util.Set.of(room + "/thread/1"), store.storedInRoom(room));
+    }
 }
