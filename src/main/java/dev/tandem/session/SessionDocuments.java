@@ -74,8 +74,10 @@ final class SessionDocuments {
             session.requireWrite(doc.room());
         }
         Peer peer = new Peer(request.jsonMode());
-        Peer previous;
-        synchronized (peers) { // SSE clients may send requests concurrently
+        CompletionStage<Void> attached;
+        // SSE clients may send requests concurrently: the map and the owner's queue see them in one order
+        // (attach and detach are queued on the document's owner as they are called).
+        synchronized (peers) {
             if (!peers.containsKey(doc.toString()) && peers.size() >= maxDocuments) {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + maxDocuments + " documents per connection");
             }
@@ -87,19 +89,22 @@ final class SessionDocuments {
             } else {
                 quota.check(doc.toString());
             }
-            previous = peers.put(doc.toString(), peer);
+            peers.put(doc.toString(), peer);
+            attached = host.attach(doc.toString(), peer); // replaces this session's previous peer, if any
         }
-        CompletionStage<Void> attached = previous == null ? host.attach(doc.toString(), peer)
-                : host.detach(doc.toString(), session.id()).thenCompose(v -> host.attach(doc.toString(), peer));
         answer(request, attached, ignored -> session.reply(Frames.Ack.of(request.id())));
     }
 
     void unsubscribe(DocFrames.Unsubscribe request) {
         DocId doc = parse(request.doc());
-        if (peers.remove(doc.toString()) == null) {
-            throw new ProtocolException(ErrorCode.NOT_FOUND, "not subscribed to " + doc);
+        CompletionStage<Void> detached;
+        synchronized (peers) {
+            if (peers.remove(doc.toString()) == null) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "not subscribed to " + doc);
+            }
+            detached = host.detach(doc.toString(), session.id());
         }
-        answer(request, host.detach(doc.toString(), session.id()), ignored -> session.reply(Frames.Ack.of(request.id())));
+        answer(request, detached, ignored -> session.reply(Frames.Ack.of(request.id())));
     }
 
     void sync(DocFrames.Sync request) {
@@ -140,8 +145,10 @@ final class SessionDocuments {
     }
 
     void detachAll() {
-        peers.keySet().forEach(doc -> host.detach(doc, session.id()));
-        peers.clear();
+        synchronized (peers) {
+            peers.keySet().forEach(doc -> host.detach(doc, session.id()));
+            peers.clear();
+        }
     }
 
     /**
@@ -149,12 +156,16 @@ final class SessionDocuments {
      * document but remember the subscriptions for {@link #reattachAll()}.
      */
     void suspendAll() {
-        peers.keySet().forEach(doc -> host.detach(doc, session.id()));
+        synchronized (peers) {
+            peers.keySet().forEach(doc -> host.detach(doc, session.id()));
+        }
     }
 
     /** After a resume that lost frames: each document starts over with a fresh snapshot and sync state. */
     void reattachAll() {
-        peers.forEach((doc, peer) -> host.attach(doc, peer));
+        synchronized (peers) {
+            peers.forEach((doc, peer) -> host.attach(doc, peer));
+        }
     }
 
     int count() {
