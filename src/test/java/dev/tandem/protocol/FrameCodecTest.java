@@ -143,6 +143,19 @@ class FrameCodecTest {
     }
 
     @Test
+    void jsonNestedTooDeeplyIsABadRequestInAFrameAndInAPostedBody() {
+        FrameCodec codec = new FrameCodec(65536);
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        String frame = "{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"r1/chat\",\"data\":" + deep + "}";
+        var inFrame = assertThrows(ProtocolException.class, () -> codec.decode(frame));
+        assertEquals(ErrorCode.BAD_REQUEST, inFrame.code(), inFrame.getMessage());
+        var inBody = assertThrows(ProtocolException.class, () -> codec.parseBody("[" + frame + "]"));
+        assertEquals(ErrorCode.BAD_REQUEST, inBody.code(), inBody.getMessage());
+        String accepted = "[".repeat(990) + "]".repeat(990);
+        assertInstanceOf(Frames.Publish.class, codec.decode(frame.replace(deep, accepted)), "990 deep is fine");
+    }
+
+    @Test
     void aMistypedFieldOfADocumentRequestIsAnErrorThatNamesItsDoc() {
         var error = assertThrows(ProtocolException.class,
                 () -> codec.decode("{\"type\":\"doc.ops\",\"id\":\"na\",\"doc\":\"r1/d1\",\"ops\":5}"));
