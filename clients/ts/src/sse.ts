@@ -15,6 +15,9 @@ export class SseConnection implements Connection {
   lastEventId?: string;
   private queue: Frame[] = [];
   private posting = false;
+  /** Limits of one upstream body, from the welcome (defaults: the server's defaults). */
+  private maxFramesPerPost = 250;
+  private maxBodyBytes = 65536;
   private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly base: string, private readonly token: string, resume: string | undefined,
@@ -35,6 +38,8 @@ export class SseConnection implements Connection {
       if (frame.type === 'welcome') {
         this.welcomed = true;
         this.session = String(frame.session);
+        if (typeof frame.maxFramesPerPost === 'number') this.maxFramesPerPost = frame.maxFramesPerPost;
+        if (typeof frame.maxFrameBytes === 'number') this.maxBodyBytes = frame.maxFrameBytes;
       }
       this.listener.frame(this, frame);
       if (frame.type === 'welcome') this.flush();
@@ -84,10 +89,13 @@ export class SseConnection implements Connection {
     this.flush();
   }
 
-  /** One POST at a time keeps upstream frames in order; whatever queued meanwhile goes as one array. */
+  /**
+   * One POST at a time keeps upstream frames in order; what queued meanwhile goes as one array, within the
+   * welcome's limits (frames per body, body bytes), and the rest in the next POST.
+   */
   private flush(): void {
     if (this.done || this.posting || !this.session || this.queue.length === 0) return;
-    const batch = this.queue.splice(0);
+    const batch = this.queue.splice(0, this.batchLength());
     const session = this.session;
     this.posting = true;
     fetch(`${this.base}/api/realtime/sse/${encodeURIComponent(session)}`, {
@@ -112,6 +120,20 @@ export class SseConnection implements Connection {
       this.queue.unshift(...batch);
       this.retryTimer = setTimeout(() => this.flush(), 500);
     });
+  }
+
+  /** How many queued frames fit one body: at least one (an oversized frame gets its error on the stream). */
+  private batchLength(): number {
+    const encoder = new TextEncoder();
+    let bytes = 2; // the array's brackets
+    let count = 0;
+    for (const frame of this.queue) {
+      if (count === this.maxFramesPerPost) break;
+      bytes += encoder.encode(JSON.stringify(frame)).length + (count > 0 ? 1 : 0);
+      if (count > 0 && bytes > this.maxBodyBytes) break;
+      count++;
+    }
+    return Math.max(1, count);
   }
 
   private sessionGone(unsent: Frame[]): void {

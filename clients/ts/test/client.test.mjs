@@ -120,6 +120,15 @@ describe('Tandem browser client', { concurrency: false }, () => {
     for (const c of [carol, dave, alice]) {
       assert.deepEqual((await events(c, topic)).map((e) => [e.seq, e.from, e.data.text]), expected, c.name);
     }
+
+    // A burst over SSE: more frames than one POST may carry (welcome.maxFramesPerPost, 250 here) go in
+    // several bodies, and every one is acknowledged in order.
+    const burst = 300;
+    const seqs = await carol.page.evaluate(([t, n]) => Promise.all(
+      Array.from({ length: n }, (_, i) => window.client.publish(t, { n: i }).then((ack) => ack.seq))), [topic, burst]);
+    assert.deepEqual(seqs, range(4, 3 + burst), 'every frame of the burst acknowledged, in order');
+    await waitForCount(alice, topic, 3 + burst);
+    assert.deepEqual((await events(alice, topic)).slice(3).map((e) => e.data.n), range(0, burst - 1));
     for (const c of [carol, dave, alice]) await c.page.close();
   });
 

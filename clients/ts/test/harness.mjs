@@ -56,6 +56,8 @@ export async function startServer() {
     TANDEM_TOKEN_SECRET: randomBytes(32).toString('hex'),
     // Short session retention, so that the "session gone" path can be tested in seconds.
     TANDEM_SESSION_TTL_SECONDS: '4',
+    // Bursts beyond the default per-connection publish burst (200) are tested.
+    TANDEM_PUBLISH_BURST: '1000',
     TANDEM_JAVA_OPTS: process.env.TANDEM_JAVA_OPTS ?? '-Xmx384m',
   };
   if (haveWar) env.TANDEM_SKIP_BUILD = '1';

@@ -42,13 +42,13 @@ export function openWs(cl, onFrame, wire) {
 export function openSse(cl, onFrame, wire) {
   const abort = new AbortController();
   const queue = [];
-  let session = null, pumping = false, closed = false;
+  let session = null, pumping = false, closed = false, maxFramesPerPost = 250;
   const pump = async () => {
     if (pumping || !session) return;
     pumping = true;
     try {
       while (queue.length && !closed) {
-        const frames = queue.splice(0, queue.length);
+        const frames = queue.splice(0, maxFramesPerPost); // the welcome's limit per body
         const res = await fetch(cl.base + "api/realtime/sse/" + session, {
           method: "POST", headers: { "Content-Type": "application/json" }, body: counted(wire, JSON.stringify(frames)),
         });
@@ -85,7 +85,11 @@ export function openSse(cl, onFrame, wire) {
               const frames = framesOf(data.join("\n"));
               data = [];
               for (const frame of frames) {
-                if (frame.type === "welcome") { session = frame.session; conn.onOpen(); }
+                if (frame.type === "welcome") {
+                  session = frame.session;
+                  if (typeof frame.maxFramesPerPost === "number") maxFramesPerPost = frame.maxFramesPerPost;
+                  conn.onOpen();
+                }
                 onFrame(cl, frame);
               }
             }

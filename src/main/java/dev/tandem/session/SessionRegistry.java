@@ -170,7 +170,7 @@ public final class SessionRegistry {
     private Frames.Welcome welcome(String requestId, ClientSession session, Principal principal, boolean resumed) {
         return new Frames.Welcome(requestId, session.id(), principal.identity(), principal.name(), principal.rooms(),
                 principal.role().wire(), resumed, settings.heartbeat().toMillis(), (long) codec.maxFrameBytes(),
-                principal.expiresAt().toEpochMilli());
+                (long) settings.maxFramesPerPost(), principal.expiresAt().toEpochMilli());
     }
 
     private void sendHeartbeats() {

@@ -55,8 +55,16 @@ final class SessionRequests {
         handle(request);
     }
 
-    /** Handles a POSTed body: one frame, or an array of frames handled in order. */
+    /**
+     * Handles a POSTed body: one frame, or an array of frames handled in order. An array longer than
+     * {@link SessionSettings#maxFramesPerPost()} is refused whole ({@code too_large}).
+     */
     void receive(JsonValue body) {
+        int max = registry.settings().maxFramesPerPost();
+        if (body instanceof JsonArray frames && frames.size() > max) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "at most " + max + " frames in one body "
+                    + "(welcome.maxFramesPerPost): send the rest in the next");
+        }
         if (body instanceof JsonArray frames) {
             frames.forEach(this::receiveParsed);
         } else {

@@ -15,4 +15,12 @@ public record SessionSettings(int outboxMaxFrames, long outboxMaxBytes, int repl
                 config.maxSubscriptions(), Duration.ofSeconds(config.sessionTtlSeconds()),
                 Duration.ofSeconds(config.heartbeatSeconds()), writer, config.security());
     }
+
+    /**
+     * The most frames one SSE upstream body may carry: a quarter of the outbox, so that the replies to one
+     * body cannot overflow it on their own (and end the session with requests accepted but never answered).
+     */
+    public int maxFramesPerPost() {
+        return Math.max(1, outboxMaxFrames / 4);
+    }
 }

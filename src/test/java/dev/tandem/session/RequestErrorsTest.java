@@ -47,6 +47,34 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aPostedBodyOfMoreFramesThanAQuarterOfTheOutboxIsRefusedWholeAndOneThatFitsIsAnsweredInFull() {
+        SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(200, 4L * 1024 * 1024));
+        try {
+            FakeConnection stream = new FakeConnection();
+            ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
+            assertEquals(50, stream.frames.get(0).getInt("maxFramesPerPost"), "the welcome tells the limit");
+            jakarta.json.JsonArrayBuilder tooMany = jakarta.json.Json.createArrayBuilder();
+            for (int i = 0; i < 51; i++) {
+                tooMany.add(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i));
+            }
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.tandem.protocol.ProtocolException.class,
+                    () -> session.receive(tooMany.build()));
+            assertEquals(dev.tandem.protocol.ErrorCode.TOO_LARGE, refused.code(), refused.getMessage());
+            assertEquals(List.of("welcome"), stream.types(), "nothing in the body was handled");
+
+            jakarta.json.JsonArrayBuilder fits = jakarta.json.Json.createArrayBuilder();
+            for (int i = 0; i < 50; i++) {
+                fits.add(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i));
+            }
+            session.receive(fits.build());
+            assertEquals(50, stream.types().stream().filter("pong"::equals).count());
+            assertEquals(null, stream.closedWith);
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
     void anErrorAnsweringADocumentRequestNamesTheDocumentEvenWithoutAnId() {
         ClientSession session = open(Role.COLLABORATOR);
         session.receive("{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"AAAA\"}");

@@ -38,11 +38,11 @@ public class SseUpstreamResource {
         JsonValue frames;
         try {
             frames = runtime.codec().parseBody(body == null ? "" : body);
-        } catch (ProtocolException e) {
+            session.receive(frames);
+        } catch (ProtocolException e) { // the body as a whole is refused: nothing in it was handled
             session.reply(e.toFrame());
             throw e;
         }
-        session.receive(frames);
         int count = frames instanceof JsonArray array ? array.size() : 1;
         return Response.accepted("{\"accepted\":" + count + "}").type(MediaType.APPLICATION_JSON_TYPE).build();
     }
