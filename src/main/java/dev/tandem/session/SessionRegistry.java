@@ -53,7 +53,8 @@ public final class SessionRegistry {
         this.documentQuota = documentQuota;
         TokenExpiry expiry = new TokenExpiry(clock, Duration.ofSeconds(settings.security().tokenExpiryWarningSeconds()),
                 (session, code) -> end(session, code, "token expired: refresh it before expiresAt"));
-        this.tokenExpiries = timer.scheduleWithFixedDelay(() -> expiry.sweep(sessions.values()), 1, 1, TimeUnit.SECONDS);
+        // Every 100 ms: a token_expiring or token_expired goes out at most that long after its moment.
+        this.tokenExpiries = timer.scheduleWithFixedDelay(() -> expiry.sweep(sessions.values()), 100, 100, TimeUnit.MILLISECONDS);
     }
 
     public SessionSettings settings() {
