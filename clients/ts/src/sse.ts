@@ -103,7 +103,17 @@ export class SseConnection implements Connection {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(batch.length === 1 ? batch[0] : batch),
       cache: 'no-store',
-    }).then((res) => {
+    }).then(async (res) => {
+      if (res.status === 503) {
+        // The stream overflowed and is being cut: the frames after the accepted ones were not handled.
+        // Send them again (in front of anything newer) once the stream has resumed.
+        const accepted = Number((await res.json().catch(() => ({}))).accepted ?? 0);
+        this.posting = false;
+        if (this.done) return;
+        this.queue.unshift(...batch.slice(accepted));
+        this.retryTimer = setTimeout(() => this.flush(), 500);
+        return;
+      }
       this.posting = false;
       if (this.done) return;
       if (res.status === 404) {
@@ -111,7 +121,7 @@ export class SseConnection implements Connection {
         this.sessionGone(batch.concat(this.queue.splice(0)));
         return;
       }
-      // 202, or 400 (the error frames arrive on the stream): either way the server has the batch.
+      // 202, or 400/413 (the error frames arrive on the stream): either way the server has the batch.
       this.flush();
     }, () => {
       // Network failure: retry the same batch (in front of anything newer) shortly.

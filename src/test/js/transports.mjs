@@ -52,7 +52,12 @@ export function openSse(cl, onFrame, wire) {
         const res = await fetch(cl.base + "api/realtime/sse/" + session, {
           method: "POST", headers: { "Content-Type": "application/json" }, body: counted(wire, JSON.stringify(frames)),
         });
-        if (res.status !== 202) cl.errors.push("sse post " + res.status + ": " + await res.text());
+        if (res.status === 503) {
+          // The stream overflowed and is being cut: send what was not handled again once it has resumed.
+          const accepted = Number((await res.json().catch(() => ({}))).accepted ?? 0);
+          queue.unshift(...frames.slice(accepted));
+          await new Promise((r) => setTimeout(r, 200));
+        } else if (res.status !== 202) cl.errors.push("sse post " + res.status + ": " + await res.text());
         else await res.arrayBuffer();
       }
     } catch (e) {

@@ -81,9 +81,17 @@ public final class ClientSession implements Subscriber, Outbox.Listener {
         requests.receive(text);
     }
 
-    /** Handles a POSTed body: one frame, or an array of frames handled in order. */
-    public void receive(JsonValue body) {
-        requests.receive(body);
+    /**
+     * Handles a POSTed body: one frame, or an array of frames handled in order; returns how many were
+     * handled before the outbox was found overflowed (see {@link SessionRequests#receive(JsonValue)}).
+     */
+    public int receive(JsonValue body) {
+        return requests.receive(body);
+    }
+
+    /** Whether the outbox overflowed: the session is being cut as a slow consumer and drops what it is given. */
+    boolean outboxOverflowed() {
+        return outbox.isOverflowed();
     }
 
     /** Takes a refreshed token (already checked by {@link SessionRequests}); warns again before it expires. */

@@ -13,6 +13,7 @@ import dev.tandem.protocol.TopicName;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 import java.util.HashSet;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,20 +57,28 @@ final class SessionRequests {
     }
 
     /**
-     * Handles a POSTed body: one frame, or an array of frames handled in order. An array longer than
-     * {@link SessionSettings#maxFramesPerPost()} is refused whole ({@code too_large}).
+     * Handles a POSTed body: one frame, or an array of frames handled in order; returns how many were
+     * handled. An array longer than {@link SessionSettings#maxFramesPerPost()} is refused whole
+     * ({@code too_large}). Handling stops at the first frame that finds the outbox overflowed (the session
+     * is being cut as a slow consumer and would drop its reply): the client sends the rest again once its
+     * stream has resumed.
      */
-    void receive(JsonValue body) {
+    int receive(JsonValue body) {
         int max = registry.settings().maxFramesPerPost();
         if (body instanceof JsonArray frames && frames.size() > max) {
             throw new ProtocolException(ErrorCode.TOO_LARGE, "at most " + max + " frames in one body "
                     + "(welcome.maxFramesPerPost): send the rest in the next");
         }
-        if (body instanceof JsonArray frames) {
-            frames.forEach(this::receiveParsed);
-        } else {
-            receiveParsed(body);
+        List<JsonValue> frames = body instanceof JsonArray array ? array : List.of(body);
+        int handled = 0;
+        for (JsonValue frame : frames) {
+            if (session.outboxOverflowed()) {
+                break;
+            }
+            receiveParsed(frame);
+            handled++;
         }
+        return handled;
     }
 
     private void receiveParsed(JsonValue value) {

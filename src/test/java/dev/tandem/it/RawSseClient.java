@@ -64,6 +64,16 @@ final class RawSseClient implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** POSTs a body upstream; returns the status and the JSON body. */
+    Rest.Reply post(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("api/realtime/sse/" + sessionId))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Rest.Reply(response.statusCode(), response.body().isEmpty() ? null
+                : jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject());
+    }
+
     /** Reads events until the reply to request {@code id} has arrived. */
     void readUntilReply(String id) throws IOException {
         String data;

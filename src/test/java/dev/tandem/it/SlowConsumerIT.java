@@ -199,4 +199,32 @@ class SlowConsumerIT extends DeployedTest {
             }
         }
     }
+
+    @Test
+    void aPostThatMeetsAnOverflowedStreamSaysHowManyOfItsFramesWereHandled() throws Exception {
+        String topic = room + "/big";
+        String pad = "x".repeat(4000);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(201, rest.post("api/v1/rooms/" + room + "/channels/big/events",
+                    "{\"data\":{\"n\":" + i + ",\"pad\":\"" + pad + "\"}}").status());
+        }
+        try (RawSseClient slow = new RawSseClient(base, rest.token("slow-post", room))) {
+            // It never reads: each subscribe answers with a ~200 KB snapshot, so a body of them fills the socket's
+            // buffers and then the outbox (256 KiB here), which overflows part way through the body.
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < 64; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"type\":\"subscribe\",\"id\":\"s").append(i)
+                        .append("\",\"topic\":\"").append(topic).append("\"}");
+            }
+            String frames = body.append("]").toString();
+            Rest.Reply reply = slow.post(frames);
+            for (int attempt = 1; attempt < 20 && reply.status() == 202; attempt++) {
+                reply = slow.post(frames); // the socket's buffers took all of it: fill them further
+            }
+            assertEquals(503, reply.status(), reply.toString());
+            assertEquals("slow_consumer", reply.body().getString("code"));
+            int accepted = reply.body().getInt("accepted");
+            assertTrue(accepted >= 0 && accepted < 64, "handled up to the overflow: " + accepted);
+        }
+    }
 }

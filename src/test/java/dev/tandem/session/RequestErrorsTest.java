@@ -2,6 +2,7 @@ package dev.tandem.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.auth.Role;
 import dev.tandem.config.TandemConfig;
@@ -69,6 +70,36 @@ class RequestErrorsTest {
             session.receive(fits.build());
             assertEquals(50, stream.types().stream().filter("pong"::equals).count());
             assertEquals(null, stream.closedWith);
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void aBodyThatMeetsAnOverflowedOutboxStopsThereAndSaysHowManyFramesItHandled() {
+        SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(40, 4L * 1024 * 1024));
+        try {
+            FakeConnection stream = new FakeConnection();
+            ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
+            stream.stalled = true; // the client stopped reading: nothing more is written
+            java.util.function.IntFunction<jakarta.json.JsonArray> publishes = n -> {
+                jakarta.json.JsonArrayBuilder body = jakarta.json.Json.createArrayBuilder();
+                for (int i = 0; i < n; i++) {
+                    body.add(jakarta.json.Json.createObjectBuilder().add("type", "publish").add("id", "p" + i)
+                            .add("topic", "r1/chat").add("data", i));
+                }
+                return body.build();
+            };
+            int handled = 0;
+            for (int body = 0; body < 10 && handled == 10 * body; body++) {
+                handled += session.receive(publishes.apply(10));
+            }
+            // 40 acks wait (one more may be in the stalled write) before the next one overflows the outbox.
+            assertTrue(handled >= 40 && handled <= 42, "stopped inside the fifth body: " + handled);
+            assertEquals(handled, small.hub.history(TopicName.parse("r1/chat"), 0, 1000).events().size(),
+                    "exactly the handled publishes took effect");
+            assertEquals(0, session.receive(publishes.apply(3)), "an overflowed session handles nothing more");
+            assertEquals(handled, small.hub.history(TopicName.parse("r1/chat"), 0, 1000).events().size());
         } finally {
             small.close();
         }

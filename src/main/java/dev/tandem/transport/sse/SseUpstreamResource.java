@@ -36,14 +36,21 @@ public class SseUpstreamResource {
             throw new ProtocolException(ErrorCode.SESSION_EXPIRED, "no such session (expired?): reconnect the stream");
         }
         JsonValue frames;
+        int handled;
         try {
             frames = runtime.codec().parseBody(body == null ? "" : body);
-            session.receive(frames);
+            handled = session.receive(frames);
         } catch (ProtocolException e) { // the body as a whole is refused: nothing in it was handled
             session.reply(e.toFrame());
             throw e;
         }
         int count = frames instanceof JsonArray array ? array.size() : 1;
+        if (handled < count) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity("{\"code\":\"slow_consumer\",\"message\":\"the stream overflowed and is being cut: "
+                            + "resume it, then send the frames after the accepted ones again\",\"accepted\":" + handled + "}")
+                    .build();
+        }
         return Response.accepted("{\"accepted\":" + count + "}").type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }
