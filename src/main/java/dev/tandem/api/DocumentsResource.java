@@ -55,9 +55,13 @@ public class DocumentsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String view(@PathParam("room") String room, @PathParam("name") String name,
-                       @QueryParam("view") @DefaultValue("true") boolean withView,
+                       @QueryParam("view") @DefaultValue("true") String view,
                        @HeaderParam("Authorization") String authorization, @HeaderParam("X-Api-Key") String apiKey) {
         runtime.apiKeys().require(authorization, apiKey);
+        if (!view.equals("true") && !view.equals("false")) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "view must be true or false");
+        }
+        boolean withView = view.equals("true");
         String id = docId(room, name);
         List<String> heads = await(runtime.documents().heads(id));
         var body = JSON.createObjectBuilder().add("doc", id).add("heads", JSON.createArrayBuilder(heads));
@@ -74,8 +78,11 @@ public class DocumentsResource {
                                @HeaderParam("Authorization") String authorization,
                                @HeaderParam("X-Api-Key") String apiKey, byte[] changes) {
         runtime.apiKeys().require(authorization, apiKey);
-        if (changes == null || changes.length == 0 || changes.length > MAX_CHANGE_BYTES) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "a body of 1.." + MAX_CHANGE_BYTES + " bytes is required");
+        if (changes == null || changes.length == 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "a body of encoded Automerge changes is required");
+        }
+        if (changes.length > MAX_CHANGE_BYTES) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "the body exceeds " + MAX_CHANGE_BYTES + " bytes");
         }
         String id = docId(room, name);
         return heads(id, await(runtime.documents().applyChanges(id, changes)));

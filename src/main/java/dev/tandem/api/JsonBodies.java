@@ -3,6 +3,7 @@ package dev.tandem.api;
 import static dev.tandem.protocol.JsonSupport.JSON;
 
 import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.FrameCodec;
 import dev.tandem.protocol.ProtocolException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -15,7 +16,7 @@ import java.util.List;
 
 /** Reading and checking REST request bodies; every mistake is a {@code bad_request}. */
 final class JsonBodies {
-    static final int MAX_BODY_CHARS = 1 << 20;
+    static final int MAX_BODY_BYTES = 1 << 20;
 
     private JsonBodies() {
     }
@@ -24,8 +25,8 @@ final class JsonBodies {
         if (body == null || body.isBlank()) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "a JSON object body is required");
         }
-        if (body.length() > MAX_BODY_CHARS) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + MAX_BODY_CHARS + " characters");
+        if (FrameCodec.utf8Length(body) > MAX_BODY_BYTES) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + MAX_BODY_BYTES + " bytes (UTF-8)");
         }
         try (var reader = JSON.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();

@@ -355,6 +355,11 @@ class DocumentsIT {
         JsonObject headsOnly = support.view(room, "canvas", "?view=false");
         assertEquals(server.get("heads"), headsOnly.get("heads"), "?view=false: the same heads");
         assertEquals(java.util.Set.of("doc", "heads"), headsOnly.keySet(), "?view=false: no view");
+        Rest.Reply maybe = support.rest.send(java.net.http.HttpRequest.newBuilder(base.resolve("api/v1/rooms/" + room
+                + "/docs/canvas?view=maybe")).header("Authorization", "Bearer " + Rest.API_KEY)
+                .header("Accept", "application/json").GET().build());
+        assertEquals(400, maybe.status(), maybe::toString);
+        assertEquals("bad_request", maybe.body().getString("code"));
 
         for (String accept : new String[] {null, "application/octet-stream", "*/*"}) {
             HttpResponse<byte[]> save = support.save(room, "canvas", accept);

@@ -296,6 +296,11 @@ class SecurityIT extends DeployedTest {
         assertEquals(413, rest413.status(), rest413::toString);
         assertEquals("too_large", rest413.body().getString("code"));
         assertEquals(0, historySeq(room, "chat"));
+        // JSON bodies are limited to 1 MiB of UTF-8, not of characters: 600,000 'é' are 1.2 MB.
+        Rest.Reply wide = rest.post("api/v1/rooms/" + room + "/docs/notes",
+                "{\"ops\":[{\"op\":\"put\",\"path\":[\"k\"],\"value\":\"" + "\u00e9".repeat(600_000) + "\"}]}");
+        assertEquals(413, wide.status(), wide::toString);
+        assertEquals("too_large", wide.body().getString("code"));
     }
 
     @Test
