@@ -32,22 +32,10 @@ class ConflictPatchFixTest {
             tx.commit();
         }
         ObjectId ui = ((AmValue.Map) base.get(ObjectId.ROOT, "ui").orElseThrow()).getId();
-        Document x = base.fork();
-        Document y = base.fork();
-        try (Transaction tx = x.startTransaction()) {
-            tx.set(ui, "title", "x");
-            tx.commit();
-        }
-        try (Transaction tx = y.startTransaction()) {
-            tx.set(ui, "title", "y");
-            tx.commit();
-        }
-        Document both = base.fork();
-        both.merge(x);
-        both.merge(y);
-        String winner = ((AmValue.Str) both.get(ui, "title").orElseThrow()).getValue();
-        base.merge(winner.equals("x") ? x : y);
-        Document loser = winner.equals("x") ? y : x;
+        ConflictingWrites writes = ConflictingWrites.of(base, ui, "title");
+        String winner = writes.winningValue();
+        base.merge(writes.winner());
+        Document loser = writes.loser();
         ChangeHash[] before = base.getHeads();
         PatchLog log = new PatchLog();
         base.merge(loser, log);
@@ -60,8 +48,7 @@ class ConflictPatchFixTest {
         assertEquals(List.of(), JsonPatches.of(base, patches), "conflict flags have no JSON form");
         assertEquals(winner, ((AmValue.Str) base.get(ui, "title").orElseThrow()).getValue(), "the winner stands");
         log.free();
-        for (Document d : List.of(base, both, x, y)) {
-            d.free();
-        }
+        base.free();
+        writes.free();
     }
 }

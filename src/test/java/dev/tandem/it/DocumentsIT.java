@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.docs.ConflictingWrites;
 import dev.tandem.docs.JsonPatchApplier;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -24,7 +25,6 @@ import org.automerge.AmValue;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
 import org.automerge.ObjectId;
-import org.automerge.Transaction;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -198,21 +198,10 @@ class DocumentsIT {
         Document base = Document.load(support.save(room, "canvas", null).body());
         ObjectId ui = ((AmValue.Map) base.get(ObjectId.ROOT, "ui").orElseThrow()).getId();
         ChangeHash[] start = base.getHeads();
-        Document x = base.fork();
-        Document y = base.fork();
-        try (Transaction tx = x.startTransaction()) {
-            tx.set(ui, "title", "x");
-            tx.commit();
-        }
-        try (Transaction tx = y.startTransaction()) {
-            tx.set(ui, "title", "y");
-            tx.commit();
-        }
-        base.merge(x);
-        base.merge(y);
-        String winner = ((AmValue.Str) base.get(ui, "title").orElseThrow()).getValue();
-        Document first = winner.equals("x") ? x : y;
-        Document second = winner.equals("x") ? y : x;
+        ConflictingWrites writes = ConflictingWrites.of(base, ui, "title");
+        String winner = writes.winningValue();
+        Document first = writes.winner();
+        Document second = writes.loser();
         assertEquals(200, support.postChanges(room, "canvas", first.encodeChangesSince(start)));
         assertEquals(200, support.postChanges(room, "canvas", second.encodeChangesSince(start)), "the losing write");
 
@@ -225,9 +214,8 @@ class DocumentsIT {
         assertEquals("ack", ack.getString("type"), ack.toString());
         JsonObject after = support.view(room, "canvas");
         assertEquals(after.get("view"), bridgeView(bridge, snapshot, strings(after.getJsonArray("heads"))));
-        for (Document d : List.of(base, x, y)) {
-            d.free();
-        }
+        base.free();
+        writes.free();
     }
 
     @Test

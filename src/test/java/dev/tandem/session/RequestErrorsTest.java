@@ -47,6 +47,19 @@ class RequestErrorsTest {
         }
     }
 
+    /** A POSTed body: an array of {@code count} frames, {@code frame} making the i-th. */
+    private static jakarta.json.JsonArray body(int count, java.util.function.IntFunction<jakarta.json.JsonObjectBuilder> frame) {
+        jakarta.json.JsonArrayBuilder body = jakarta.json.Json.createArrayBuilder();
+        for (int i = 0; i < count; i++) {
+            body.add(frame.apply(i));
+        }
+        return body.build();
+    }
+
+    private static jakarta.json.JsonObjectBuilder ping(int i) {
+        return jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i);
+    }
+
     @Test
     void aPostedBodyOfMoreFramesThanAQuarterOfTheOutboxIsRefusedWholeAndOneThatFitsIsAnsweredInFull() {
         SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(200, 4L * 1024 * 1024));
@@ -54,20 +67,12 @@ class RequestErrorsTest {
             FakeConnection stream = new FakeConnection();
             ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
             assertEquals(50, stream.frames.get(0).getInt("maxFramesPerPost"), "the welcome tells the limit");
-            jakarta.json.JsonArrayBuilder tooMany = jakarta.json.Json.createArrayBuilder();
-            for (int i = 0; i < 51; i++) {
-                tooMany.add(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i));
-            }
             var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.tandem.protocol.ProtocolException.class,
-                    () -> session.receive(tooMany.build()));
+                    () -> session.receive(body(51, RequestErrorsTest::ping)));
             assertEquals(dev.tandem.protocol.ErrorCode.TOO_LARGE, refused.code(), refused.getMessage());
             assertEquals(List.of("welcome"), stream.types(), "nothing in the body was handled");
 
-            jakarta.json.JsonArrayBuilder fits = jakarta.json.Json.createArrayBuilder();
-            for (int i = 0; i < 50; i++) {
-                fits.add(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i));
-            }
-            session.receive(fits.build());
+            session.receive(body(50, RequestErrorsTest::ping));
             assertEquals(50, stream.types().stream().filter("pong"::equals).count());
             assertEquals(null, stream.closedWith);
         } finally {
@@ -82,14 +87,8 @@ class RequestErrorsTest {
             FakeConnection stream = new FakeConnection();
             ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
             stream.stalled = true; // the client stopped reading: nothing more is written
-            java.util.function.IntFunction<jakarta.json.JsonArray> publishes = n -> {
-                jakarta.json.JsonArrayBuilder body = jakarta.json.Json.createArrayBuilder();
-                for (int i = 0; i < n; i++) {
-                    body.add(jakarta.json.Json.createObjectBuilder().add("type", "publish").add("id", "p" + i)
-                            .add("topic", "r1/chat").add("data", i));
-                }
-                return body.build();
-            };
+            java.util.function.IntFunction<jakarta.json.JsonArray> publishes = n -> body(n, i -> jakarta.json.Json
+                    .createObjectBuilder().add("type", "publish").add("id", "p" + i).add("topic", "r1/chat").add("data", i));
             int handled = 0;
             for (int body = 0; body < 10 && handled == 10 * body; body++) {
                 handled += session.receive(publishes.apply(10));
