@@ -348,6 +348,15 @@ class DocumentsIT {
                 .header("Accept", "application/json").GET().build());
         assertEquals(400, maybe.status(), maybe::toString);
         assertEquals("bad_request", maybe.body().getString("code"));
+        // Encoded changes: up to 16 MiB (the servers' own body limits are above it); more is too_large.
+        HttpResponse<String> tooBig = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        base.resolve("api/v1/rooms/" + room + "/docs/canvas")).header("Authorization", "Bearer " + Rest.API_KEY)
+                .header("Content-Type", "application/octet-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[(16 << 20) + 1])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
+        assertEquals("too_large", Json.createReader(new java.io.StringReader(tooBig.body())).readObject().getString("code"));
+        assertEquals(server.get("heads"), support.view(room, "canvas").get("heads"), "nothing changed");
 
         for (String accept : new String[] {null, "application/octet-stream", "*/*"}) {
             HttpResponse<byte[]> save = support.save(room, "canvas", accept);
