@@ -2,19 +2,27 @@ package dev.tandem.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.auth.Role;
 import dev.tandem.config.TandemConfig;
 import dev.tandem.hub.WriterPool;
+import dev.tandem.protocol.ErrorCode;
+import dev.tandem.protocol.ProtocolException;
 import dev.tandem.protocol.TopicName;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,46 +56,42 @@ class RequestErrorsTest {
     }
 
     /** A POSTed body: an array of {@code count} frames, {@code frame} making the i-th. */
-    private static jakarta.json.JsonArray body(int count, java.util.function.IntFunction<jakarta.json.JsonObjectBuilder> frame) {
-        jakarta.json.JsonArrayBuilder body = jakarta.json.Json.createArrayBuilder();
+    private static JsonArray body(int count, IntFunction<JsonObjectBuilder> frame) {
+        JsonArrayBuilder body = Json.createArrayBuilder();
         for (int i = 0; i < count; i++) {
             body.add(frame.apply(i));
         }
         return body.build();
     }
 
-    private static jakarta.json.JsonObjectBuilder ping(int i) {
-        return jakarta.json.Json.createObjectBuilder().add("type", "ping").add("id", "p" + i);
+    private static JsonObjectBuilder ping(int i) {
+        return Json.createObjectBuilder().add("type", "ping").add("id", "p" + i);
     }
 
     @Test
     void aPostedBodyOfMoreFramesThanAQuarterOfTheOutboxIsRefusedWholeAndOneThatFitsIsAnsweredInFull() {
-        SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(200, 4L * 1024 * 1024));
-        try {
+        try (SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(200, 4L * 1024 * 1024))) {
             FakeConnection stream = new FakeConnection();
             ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
             assertEquals(50, stream.frames.get(0).getInt("maxFramesPerPost"), "the welcome tells the limit");
-            var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.tandem.protocol.ProtocolException.class,
+            var refused = assertThrows(ProtocolException.class,
                     () -> session.receive(body(51, RequestErrorsTest::ping)));
-            assertEquals(dev.tandem.protocol.ErrorCode.TOO_LARGE, refused.code(), refused.getMessage());
+            assertEquals(ErrorCode.TOO_LARGE, refused.code(), refused.getMessage());
             assertEquals(List.of("welcome"), stream.types(), "nothing in the body was handled");
 
             session.receive(body(50, RequestErrorsTest::ping));
             assertEquals(50, stream.types().stream().filter("pong"::equals).count());
             assertEquals(null, stream.closedWith);
-        } finally {
-            small.close();
         }
     }
 
     @Test
     void aBodyThatMeetsAnOverflowedOutboxStopsThereAndSaysHowManyFramesItHandled() {
-        SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(40, 4L * 1024 * 1024));
-        try {
+        try (SessionFixture small = new SessionFixture(TandemConfig.defaults().withOutbox(40, 4L * 1024 * 1024))) {
             FakeConnection stream = new FakeConnection();
             ClientSession session = small.open(stream, "alice", Role.COLLABORATOR);
             stream.stalled = true; // the client stopped reading: nothing more is written
-            java.util.function.IntFunction<jakarta.json.JsonArray> publishes = n -> body(n, i -> jakarta.json.Json
+            IntFunction<JsonArray> publishes = n -> body(n, i -> Json
                     .createObjectBuilder().add("type", "publish").add("id", "p" + i).add("topic", "r1/chat").add("data", i));
             int handled = 0;
             for (int body = 0; body < 10 && handled == 10 * body; body++) {
@@ -99,8 +103,6 @@ class RequestErrorsTest {
                     "exactly the handled publishes took effect");
             assertEquals(0, session.receive(publishes.apply(3)), "an overflowed session handles nothing more");
             assertEquals(handled, small.hub.history(TopicName.parse("r1/chat"), 0, 1000).events().size());
-        } finally {
-            small.close();
         }
     }
 
@@ -153,7 +155,7 @@ class RequestErrorsTest {
         assertEquals(0, disagreements, "rounds after which the hub and the session disagreed");
         session.receive("{\"type\":\"subscribe\",\"id\":\"last\",\"topic\":\"r1/chat\"}");
         assertEquals(1, fixture.hub.subscriberCount(topic));
-        session.end(dev.tandem.protocol.ErrorCode.SHUTDOWN, "test over");
+        session.end(ErrorCode.SHUTDOWN, "test over");
         assertEquals(0, fixture.hub.subscriberCount(topic), "an ended session leaves nothing behind in the hub");
         assertFalse(session.attached());
     }

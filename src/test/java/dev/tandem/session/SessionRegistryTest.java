@@ -15,6 +15,7 @@ import dev.tandem.protocol.JsonSupport;
 import dev.tandem.protocol.TopicName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -221,8 +222,7 @@ class SessionRegistryTest {
 
     @Test
     void theHubsMemorySweepKeepsTheTopicsOfADroppedSessionThatMayStillResume() {
-        SessionFixture tight = new SessionFixture(TandemConfig.from(java.util.Map.of("history.totalMaxBytes", "1")::get));
-        try {
+        try (SessionFixture tight = new SessionFixture(TandemConfig.from(Map.of("history.totalMaxBytes", "1")::get))) {
             var dropped = new FakeConnection();
             ClientSession session = tight.open(dropped, "dave", Role.COLLABORATOR);
             session.receive("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"r1/chat\"}");
@@ -236,8 +236,6 @@ class SessionRegistryTest {
             tight.registry.open(tight.token("dave", Role.COLLABORATOR), session.id() + ":" + lastSeen, second, null);
             assertEquals(List.of(2L), second.eventSeqs("r1/chat"), "exactly the missed event");
             assertTrue(second.types().stream().noneMatch("reset"::equals), second.types().toString());
-        } finally {
-            tight.close();
         }
     }
 
