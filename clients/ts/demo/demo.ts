@@ -1,15 +1,17 @@
 /**
- * Tandem demo room: chat (`ROOM/chat`), an agent streaming its thinking (`ROOM/agent`) and a shared
- * UI state panel (`ROOM/ui`, a state channel patched with JSON merge patches).
+ * Tandem demo room: chat (`ROOM/chat`), an agent streaming its thinking (`ROOM/agent`), and the
+ * room's canvas document (`ROOM/canvas`, Automerge): strokes, a counter and a focus timer
+ * (canvas.ts).
  *
- * The page takes its join token from the URL: `/?token=...` (and `&transport=sse` to force SSE).
+ * The page takes its join token from the URL: `/?token=...` (and `&transport=sse` to force SSE,
+ * `&docs=json` to edit the canvas with JSON operations instead of an Automerge replica).
  * It never sees the API key: tokens are minted by a backend (here: bin/run).
  */
 import { TandemClient, TandemError, type Snapshot, type Status, type TandemEvent, type TransportOption } from '../src/index.js';
+import { setupCanvas } from './canvas.js';
 
 interface ChatData { text: string; name?: string }
 interface AgentData { kind: 'start' | 'thinking' | 'final'; run: string; prompt?: string; delta?: string; text?: string; name?: string }
-interface UiState { counter?: number; timer?: { running: boolean; startedAt?: number; elapsedMs: number }; by?: string }
 
 const $ = <T extends HTMLElement>(selector: string): T => {
   const el = document.querySelector<T>(selector);
@@ -70,10 +72,9 @@ async function start(token: string): Promise<void> {
 
   setupChat(client, room, me);
   setupAgent(client, room, me);
-  setupUi(client, room, me);
-
   $<HTMLButtonElement>('#drop').addEventListener('click', () => client.dropConnection());
-  (window as unknown as { tandemDemo: unknown }).tandemDemo = { client, room, ready: true };
+  const canvas = await setupCanvas(client, room, me, `hsl(${hue(me)} 70% 62%)`, flash, params.get('docs') === 'json');
+  (window as unknown as { tandemDemo: unknown }).tandemDemo = { client, room, canvas, ready: true };
 }
 
 function renderStatus(s: Status): void {
@@ -225,48 +226,4 @@ function setupAgent(client: TandemClient, room: string, me: string): void {
       button.disabled = false;
     }
   });
-}
-
-// --- shared UI state ----------------------------------------------------------------------------
-
-function setupUi(client: TandemClient, room: string, me: string): void {
-  const topic = `${room}/ui`;
-  const sub = client.subscribe<UiState>(topic, {
-    onSnapshot() { render(); },
-    onEvent() { render(); },
-    onReset() { render(); },
-  });
-  const counterEl = $('#counter');
-  const timerEl = $('#timer');
-  const toggle = $<HTMLButtonElement>('#timer-toggle');
-  const byEl = $('#ui-by');
-
-  const state = (): UiState => (sub.state as UiState | undefined) ?? {};
-  const elapsed = (s: UiState) => {
-    const t = s.timer;
-    if (!t) return 0;
-    return t.elapsedMs + (t.running && t.startedAt ? Date.now() - t.startedAt : 0);
-  };
-  function render(): void {
-    const s = state();
-    counterEl.textContent = String(s.counter ?? 0);
-    const ms = elapsed(s);
-    const secs = Math.floor(ms / 1000);
-    timerEl.textContent = `${String(Math.floor(secs / 60)).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
-    toggle.textContent = s.timer?.running ? 'Pause' : 'Start';
-    timerEl.classList.toggle('running', !!s.timer?.running);
-    byEl.textContent = s.by ? `last change by ${s.by}` : '';
-  }
-  setInterval(render, 500);
-
-  const patch = (p: UiState) => client.publish(topic, { ...p, by: me }).catch((e: TandemError) => flash(`not saved: ${e.code}`));
-  $('#counter-inc').addEventListener('click', () => patch({ counter: (state().counter ?? 0) + 1 }));
-  $('#counter-dec').addEventListener('click', () => patch({ counter: (state().counter ?? 0) - 1 }));
-  toggle.addEventListener('click', () => {
-    const s = state();
-    const now = Date.now();
-    if (s.timer?.running) patch({ timer: { running: false, elapsedMs: elapsed(s) } });
-    else patch({ timer: { running: true, startedAt: now, elapsedMs: s.timer?.elapsedMs ?? 0 } });
-  });
-  $('#timer-reset').addEventListener('click', () => patch({ timer: { running: false, elapsedMs: 0 } }));
 }

@@ -3,12 +3,15 @@
  * falling back to SSE when WebSocket is blocked), reconnects with backoff, resumes every topic on a
  * new session and hands each event to the app exactly once.
  */
+import { Documents, type JsonDocumentOptions, type SyncDocumentOptions } from './documents.js';
 import { type ClientEvents, Emitter, type Listener } from './emitter.js';
 import { FATAL_CODES, TandemError } from './errors.js';
 import type { Frame } from './frames.js';
+import type { JsonDocument } from './json-document.js';
 import { Requests } from './requests.js';
 import { SseConnection } from './sse.js';
 import { Subscription } from './subscription.js';
+import type { SyncDocument } from './sync-document.js';
 import { reconnectDelay } from './timing.js';
 import { applyEvent, applyReset, applySnapshot, subscribeFrame, type TopicState } from './topics.js';
 import type { ClosedInfo, Connection, ConnectionListener } from './transport.js';
@@ -42,6 +45,11 @@ export class TandemClient {
   private statusValue: Status = { state: 'idle', transport: null, attempt: 0 };
   private readonly requests = new Requests();
   private readonly topics = new Map<string, TopicState>();
+  private readonly documents = new Documents({
+    request: (frame, timeoutMs) => this.request(frame, timeoutMs),
+    sendNow: (frame) => this.sendNow(frame),
+    log: (...args) => this.log(...args),
+  });
   private readonly events = new Emitter<ClientEvents>();
   private connectWaiters: { resolve(): void; reject(e: TandemError): void }[] = [];
   private onlineHandler?: () => void;
@@ -134,6 +142,17 @@ export class TandemClient {
     }));
   }
 
+  /**
+   * Opens the document `<room>/<name>` (docs/documents.md). `mode: 'sync'` keeps an Automerge replica
+   * (pass your `@automerge/automerge` module as `automerge`); `mode: 'json'` needs no Automerge and
+   * keeps a JSON view the server patches (read-only roles use it). Re-subscribed on every new session.
+   */
+  openDocument<T = any>(id: string, options: SyncDocumentOptions<T>): SyncDocument<T>;
+  openDocument<V = any>(id: string, options: JsonDocumentOptions<V>): JsonDocument<V>;
+  openDocument(id: string, options: SyncDocumentOptions<any> | JsonDocumentOptions<any>): SyncDocument | JsonDocument {
+    return this.documents.openDocument(id, options);
+  }
+
   // --- requests --------------------------------------------------------------------------------
 
   private request(frame: Frame, timeoutMs = this.requestTimeoutMs): Promise<Frame> {
@@ -144,6 +163,13 @@ export class TandemClient {
       this.conn.send([frame]);
       return true;
     });
+  }
+
+  /** A frame that gets no answer (`doc.sync`): sent now, or false when no session is ready. */
+  private sendNow(frame: Frame): boolean {
+    if (!this.ready || !this.conn) return false;
+    this.conn.send([frame]);
+    return true;
   }
 
   private sendSubscribe(state: TopicState): void {
@@ -214,6 +240,7 @@ export class TandemClient {
       case 'error': {
         const error = new TandemError(String(frame.code ?? 'internal'), String(frame.message ?? frame.code));
         if (frame.id != null && this.requests.has(String(frame.id))) return this.requests.settle(frame, error);
+        if (this.documents.onError(frame, error)) return;
         this.log('tandem: error frame', frame);
         this.events.emit('error', error);
         return;
@@ -221,6 +248,10 @@ export class TandemClient {
       case 'snapshot': return this.onSnapshot(frame as unknown as Snapshot);
       case 'event': return this.onEvent(frame as unknown as TandemEvent);
       case 'reset': return this.onReset(frame as unknown as Reset);
+      case 'doc.snapshot':
+      case 'doc.sync':
+      case 'doc.patch':
+        return this.documents.onFrame(frame);
       case 'bye': {
         const bye = { code: String(frame.code), message: frame.message as string | undefined, reconnect: frame.reconnect === true };
         this.log('tandem: bye', bye);
@@ -255,8 +286,9 @@ export class TandemClient {
         (p) => p.sentOn !== undefined && p.sentOn !== welcome.session);
       // Every topic starts over on this session: replay from our position, or a fresh snapshot.
       // Subscribes queued meanwhile are replaced by these, which go first, before the app's requests.
-      const appRequests = this.requests.takeQueued((p) => p.frame.type !== 'subscribe');
+      const appRequests = this.requests.takeQueued((p) => !isSubscribe(p.frame));
       for (const state of this.topics.values()) this.sendSubscribe(state);
+      this.documents.onNewSession();
       this.requests.requeue(appRequests);
     }
     this.ready = true;
@@ -300,6 +332,7 @@ export class TandemClient {
       this.stop(info.error);
       return;
     }
+    this.documents.onDisconnected();
     if (conn.kind === 'websocket') {
       // A new WebSocket is a new session: what was in flight is lost (the new session resubscribes).
       this.requests.fail(new TandemError('disconnected', 'the connection was lost before the answer'),
@@ -320,6 +353,7 @@ export class TandemClient {
     this.conn = null;
     this.ready = false;
     this.lastSseEventId = undefined;
+    this.documents.onDisconnected();
     // The unsent app requests go again on the new session (subscribes are redone anyway).
     this.requests.requeueUnsent(unsent);
     this.sessionId = undefined;
@@ -387,4 +421,9 @@ export class TandemClient {
     this.statusValue = next;
     this.events.emit('status', this.status);
   }
+}
+
+/** Subscribes are redone from the client's own state on every new session, never replayed from the queue. */
+function isSubscribe(frame: Frame): boolean {
+  return frame.type === 'subscribe' || frame.type === 'doc.subscribe';
 }

@@ -95,7 +95,7 @@ export class Requests {
     for (const frame of unsent) {
       const p = this.pending.get(String(frame.id));
       if (!p) continue;
-      if (frame.type === 'subscribe') {
+      if (frame.type === 'subscribe' || frame.type === 'doc.subscribe') {
         clearTimeout(p.timer);
         this.pending.delete(String(frame.id));
         continue;

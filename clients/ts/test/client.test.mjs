@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  events, mintToken, openClient, publish, range, recorded, restPublish, sleep, startBrowser, startServer,
+  events, mintToken, openClient, publish, range, recorded, restDoc, restPublish, sleep, startBrowser, startServer,
   uniqueRoom, until,
 } from './harness.mjs';
+import { documentTests } from './documents.mjs';
 
 let server;
 let browser;
@@ -265,17 +266,26 @@ describe('Tandem browser client', { concurrency: false }, () => {
       }
     };
     await load('/js/src/index.js');
+    await load('/js/demo/demo.js');
     assert.ok([...modules.values()].some((text) => /class TandemClient/.test(text)), 'TandemClient is among them');
+    // The browser build of Automerge the demo's canvas loads, its WebAssembly with the type browsers need.
+    await load('/js/vendor/automerge/entrypoints/slim.js');
+    const wasm = await fetch(`${server.url}/js/vendor/automerge/wasm_bindgen_output/web/automerge_wasm_bg.wasm`);
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4)], [0, 0x61, 0x73, 0x6d], 'a WebAssembly module');
 
     const alice = await browser.page('demo-alice');
     const bob = await browser.page('demo-bob');
     await alice.goto(`${server.url}/?token=${aliceToken}`);
-    await bob.goto(`${server.url}/?token=${bobToken}&transport=sse`);
+    await bob.goto(`${server.url}/?token=${bobToken}&transport=sse&docs=json`);
     for (const p of [alice, bob]) await p.waitForFunction(() => window.tandemDemo?.ready === true, null, { timeout: 15000 });
     assert.equal(await alice.textContent('#transport'), 'websocket');
     assert.equal(await bob.textContent('#transport'), 'sse');
     assert.equal(await alice.getAttribute('#status', 'data-state'), 'connected');
     assert.equal(await bob.textContent('#room-name'), room);
+    assert.equal(await alice.textContent('#canvas-mode'), 'Automerge sync');
+    assert.equal(await bob.textContent('#canvas-mode'), 'JSON operations');
 
     await alice.fill('#chat-input', 'Hello Bob, can you see this?');
     await alice.press('#chat-input', 'Enter');
@@ -288,14 +298,50 @@ describe('Tandem browser client', { concurrency: false }, () => {
     assert.deepEqual(await texts(alice), ['Hello Bob, can you see this?', 'Loud and clear, over SSE.']);
     assert.deepEqual(await texts(bob), await texts(alice));
 
-    // Shared UI state and the agent stream.
+    // The canvas document: a stroke drawn on each page (alice: Automerge replica, bob: JSON operations).
+    const draw = async (page, from, to) => {
+      await page.locator('#canvas').scrollIntoViewIfNeeded();
+      const box = await page.locator('#canvas').boundingBox();
+      await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) {
+        await page.mouse.move(box.x + box.width * (from[0] + ((to[0] - from[0]) * i) / 10), box.y + box.height * (from[1] + ((to[1] - from[1]) * i) / 10));
+      }
+      await page.mouse.up();
+    };
+    await draw(alice, [0.1, 0.2], [0.4, 0.6]);
+    await draw(bob, [0.6, 0.8], [0.9, 0.1]);
+    const strokes = (p) => p.evaluate(() => window.tandemDemo.canvas.strokeCount());
+    await until('both strokes on both pages', async () => (await strokes(alice)) === 2 && (await strokes(bob)) === 2);
+    const canvas = await restDoc(server, room, 'canvas');
+    const shapes = Object.values(canvas.view.shapes);
+    assert.deepEqual(shapes.map((s) => s.by).sort(), ['alice', 'bob']);
+    for (const shape of shapes) {
+      assert.equal(shape.kind, 'stroke');
+      assert.ok(shape.points.length >= 8 && shape.points.length % 2 === 0, `${shape.by}'s stroke has its points: ${shape.points}`);
+    }
+    await until('the paths drawn the same on both pages', async () => {
+      const d = (p) => p.$$eval('#canvas path', (els) => els.map((e) => e.getAttribute('d')).sort().join('|'));
+      return (await d(alice)) === (await d(bob));
+    });
+
+    // Shared state in the same document: concurrent increments add up, and the agent stream.
     await bob.click('#counter-inc');
     await bob.click('#counter-inc');
     await alice.click('#counter-inc');
     await until('counter 3 on both pages', async () =>
       (await alice.textContent('#counter')) === '3' && (await bob.textContent('#counter')) === '3');
+    await Promise.all([alice, bob].map(async (p) => { for (let i = 0; i < 10; i++) await p.click('#counter-inc'); }));
+    await until('counter 23 on both pages', async () =>
+      (await alice.textContent('#counter')) === '23' && (await bob.textContent('#counter')) === '23');
+    const widgets = (await restDoc(server, room, 'canvas')).view.widgets;
+    assert.deepEqual(Object.keys(widgets).filter((k) => k.startsWith('counter-')).sort(), ['counter-alice', 'counter-bob']);
+    assert.equal(widgets['counter-alice'].value + widgets['counter-bob'].value, 23, 'every click counted');
+    assert.deepEqual([widgets['counter-alice'].value, widgets['counter-bob'].value], [11, 12]);
     await alice.click('#timer-toggle');
     await until('timer running on bob', async () => (await bob.textContent('#timer-toggle')) === 'Pause');
+    await alice.click('#canvas-clear');
+    await until('only bob\'s stroke left on both pages', async () => (await strokes(alice)) === 1 && (await strokes(bob)) === 1);
     await alice.click('#agent-ask');
     await bob.waitForSelector('#agent-stream .run strong', { timeout: 20000 });
     assert.match(await bob.textContent('#agent-stream .run p'), /Reading the last messages in the room/);
@@ -307,4 +353,6 @@ describe('Tandem browser client', { concurrency: false }, () => {
     await alice.close();
     await bob.close();
   });
+
+  documentTests(() => ({ server, browser }));
 });

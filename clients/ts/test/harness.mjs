@@ -144,7 +144,7 @@ export async function startBrowser(server) {
     const path = new URL(route.request().url()).pathname.replace(/^\/js\//, '');
     const file = join(DIST, path);
     if (!file.startsWith(DIST) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ path: file, contentType: 'text/javascript' });
+    return route.fulfill({ path: file, contentType: file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
   });
   return {
     context,
@@ -199,6 +199,33 @@ window.sub = (topic) => {
 };
 window.events = (topic) => rec.topics[topic].events;
 window.T = T;
+// Documents: the page's own @automerge/automerge (the browser build the WAR serves to the demo).
+window.docs = {};
+window.loadAutomerge = async () => {
+  if (window.A) return;
+  const A = await import('/js/vendor/automerge/entrypoints/slim.js');
+  await A.initializeWasm('/js/vendor/automerge/wasm_bindgen_output/web/automerge_wasm_bg.wasm');
+  window.A = A;
+};
+window.openDoc = async (id, mode) => {
+  const r = window.docs[id] = { origins: [], errors: [] };
+  const options = { mode, onChange: (doc, change) => r.origins.push(change.origin), onError: (e) => r.errors.push(e.code) };
+  if (mode === 'sync') {
+    await window.loadAutomerge();
+    options.automerge = window.A;
+  }
+  try {
+    r.doc = client.openDocument(id, options);
+    await r.doc.ready;
+    return 'ready';
+  } catch (e) {
+    return e.code;
+  }
+};
+window.docState = (id) => {
+  const d = window.docs[id].doc;
+  return { heads: d.heads, json: JSON.parse(JSON.stringify((d.mode === 'sync' ? d.doc : d.view) ?? null)), origins: window.docs[id].origins };
+};
 `;
 
 /** The events (seq, from, data) the app saw on `topic`. */
@@ -208,4 +235,15 @@ export const recorded = (client, topic) => client.page.evaluate((t) => {
   return { snapshots: r.snapshots, events: r.events, resets: r.resets, statuses: window.rec.statuses, errors: window.rec.errors };
 }, topic);
 export const publish = (client, topic, data, opts) => client.page.evaluate(([t, d, o]) => window.client.publish(t, d, o), [topic, data, opts]);
+/** A document's heads and JSON as one page holds them. */
+export const docState = (client, id) => client.page.evaluate((d) => window.docState(d), id);
+
+export async function restDoc(server, room, name) {
+  const res = await fetch(`${server.url}/api/v1/rooms/${room}/docs/${name}`, {
+    headers: { Authorization: `Bearer ${server.apiKey}`, Accept: 'application/json' },
+  });
+  if (res.status !== 200) throw new Error(`REST doc: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 export const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

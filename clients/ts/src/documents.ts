@@ -1,0 +1,74 @@
+/**
+ * The client's documents: opens them in either mode, routes the server's document frames to them,
+ * and subscribes every open document again on a new session.
+ */
+import { DocumentBase, type DocumentHandlers, type DocumentLink } from './document.js';
+import { TandemError } from './errors.js';
+import type { Frame } from './frames.js';
+import { JsonDocument } from './json-document.js';
+import { type AutomergeApi, SyncDocument } from './sync-document.js';
+
+export interface JsonDocumentOptions<V> extends DocumentHandlers<V> {
+  mode: 'json';
+}
+
+export interface SyncDocumentOptions<T> extends DocumentHandlers<T> {
+  mode: 'sync';
+  /** The app's `@automerge/automerge` module (3.x). */
+  automerge: AutomergeApi;
+  /** Longest wait for the server's answer before more changes go out (ms, default 100). */
+  syncWindowMs?: number;
+}
+
+export type DocumentOptions = JsonDocumentOptions<any> | SyncDocumentOptions<any>;
+
+/** Document ids are `<room>/<name>` with one or two name segments (docs/documents.md). */
+const DOC_ID = /^[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,64}(\/[A-Za-z0-9_-]{1,64})?$/;
+
+export class Documents {
+  private readonly open = new Map<string, DocumentBase<any>>();
+
+  constructor(private readonly link: Omit<DocumentLink, 'forget'>) {}
+
+  openDocument(id: string, options: DocumentOptions): JsonDocument | SyncDocument {
+    if (!DOC_ID.test(id)) throw new TandemError('bad_request', `not a document id: ${id} (expected <room>/<name>)`);
+    if (this.open.has(id)) throw new TandemError('bad_request', `document ${id} is already open`);
+    const link: DocumentLink = { ...this.link, forget: (doc) => this.forget(doc) };
+    const doc = options.mode === 'sync'
+      ? new SyncDocument(id, link, options, options.automerge, options.syncWindowMs)
+      : options.mode === 'json' ? new JsonDocument(id, link, options) : null;
+    if (!doc) throw new TandemError('bad_request', `unknown document mode ${(options as { mode?: unknown })?.mode}`);
+    this.open.set(id, doc);
+    doc._subscribe();
+    return doc;
+  }
+
+  /** `doc.snapshot`, `doc.sync`, `doc.patch`. */
+  onFrame(frame: Frame): void {
+    this.open.get(String(frame.doc))?._onFrame(frame);
+  }
+
+  /** An error frame without a pending request: true when it names an open document. */
+  onError(frame: Frame, error: TandemError): boolean {
+    const doc = typeof frame.doc === 'string' ? this.open.get(frame.doc) : undefined;
+    doc?._onError(error);
+    return doc !== undefined;
+  }
+
+  /** A new session: every document subscribes again (a fresh snapshot merges what changed meanwhile). */
+  onNewSession(): void {
+    for (const doc of this.open.values()) {
+      doc._detached();
+      doc._subscribe();
+    }
+  }
+
+  /** The connection is gone (a new one will be a new session, or the client was closed). */
+  onDisconnected(): void {
+    for (const doc of this.open.values()) doc._detached();
+  }
+
+  private forget(doc: DocumentBase<any>): void {
+    if (this.open.get(doc.id) === doc) this.open.delete(doc.id);
+  }
+}
