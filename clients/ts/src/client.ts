@@ -294,6 +294,7 @@ export class TandemClient {
     this.ready = true;
     const frames = this.requests.drainQueued(welcome.session);
     if (frames.length) this.conn?.send(frames);
+    this.documents.onReady();
     this.setStatus('connected');
     this.events.emit('welcome', welcome);
     this.settleConnect();
@@ -332,9 +333,9 @@ export class TandemClient {
       this.stop(info.error);
       return;
     }
-    this.documents.onDisconnected();
     if (conn.kind === 'websocket') {
       // A new WebSocket is a new session: what was in flight is lost (the new session resubscribes).
+      this.documents.onDisconnected();
       this.requests.fail(new TandemError('disconnected', 'the connection was lost before the answer'),
         (p) => p.sentOn !== undefined);
       if (!info.welcomed && this.option === 'auto') {

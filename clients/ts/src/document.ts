@@ -94,6 +94,11 @@ export abstract class DocumentBase<D> {
     this.attached = false;
   }
 
+  /** @internal A session is ready again (a resumed SSE session keeps the subscription). */
+  _connected(): void {
+    // JSON mode has nothing of its own to send: its ops are requests, queued while disconnected.
+  }
+
   /** @internal A frame about this document from the server. */
   abstract _onFrame(frame: Frame): void;
 

@@ -63,7 +63,12 @@ export class Documents {
     }
   }
 
-  /** The connection is gone (a new one will be a new session, or the client was closed). */
+  /** A session is ready (new or resumed): documents send what they could not send meanwhile. */
+  onReady(): void {
+    for (const doc of this.open.values()) doc._connected();
+  }
+
+  /** The session is gone (a WebSocket closed, an SSE session expired): a new one subscribes again. */
   onDisconnected(): void {
     for (const doc of this.open.values()) doc._detached();
   }

@@ -85,6 +85,11 @@ export class SyncDocument<T = any> extends DocumentBase<T> {
     this.sendTimer = undefined;
   }
 
+  /** @internal Changes made while no session was ready go out now (still attached after an SSE resume). */
+  override _connected(): void {
+    this.schedule();
+  }
+
   override close(): Promise<void> {
     clearTimeout(this.sendTimer);
     return super.close();

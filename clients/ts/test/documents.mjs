@@ -106,4 +106,68 @@ export function documentTests(ctx) {
 
     for (const c of [alice, bob, vera]) await c.page.close();
   });
+
+  test('(e2) documents over SSE: two Automerge replicas (SSE and WebSocket) and a JSON client edit a thread\'s text at once; a dropped SSE stream resumes', { timeout: 120000 }, async () => {
+    const { server, browser } = ctx();
+    const room = uniqueRoom('thread');
+    const id = `${room}/thread/t1`;
+    const carol = await openClient(browser, server, 'carol-sync-sse', { token: await mintToken(server, 'carol', room), transport: 'sse' });
+    const dave = await openClient(browser, server, 'dave-sync-ws', { token: await mintToken(server, 'dave', room), transport: 'websocket' });
+    const erin = await openClient(browser, server, 'erin-json-sse', { token: await mintToken(server, 'erin', room), transport: 'sse' });
+    assert.equal(await carol.page.evaluate((d) => window.openDoc(d, 'sync'), id), 'ready');
+    assert.equal(await dave.page.evaluate((d) => window.openDoc(d, 'sync'), id), 'ready');
+    assert.equal(await erin.page.evaluate((d) => window.openDoc(d, 'json'), id), 'ready');
+    assert.deepEqual((await docState(erin, id)).json, { title: '', messages: [] }, 'the thread schema');
+
+    const message = (who, i) => ({ id: `${who}-${i}`, author: who, text: `${who} says ${i} 🚀`, status: 'final', time: 1764000000000 + i });
+    const syncWrites = (client) => client.page.evaluate(async ([d, who, msgs]) => {
+      const doc = window.docs[d].doc;
+      doc.change((x) => { A.splice(x, ['title'], 0, 0, `[${who}] `); });
+      for (const m of msgs) {
+        doc.change((x) => { x.messages.push(m); });
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    }, [id, client.name.split('-')[0], [0, 1, 2, 3, 4].map((i) => message(client.name.split('-')[0], i))]);
+    await Promise.all([
+      syncWrites(carol),
+      syncWrites(dave),
+      erin.page.evaluate(([d, msgs]) => Promise.all([
+        window.docs[d].doc.ops([{ op: 'splice', path: ['title'], index: 0, text: '🎉 ' }]),
+        ...msgs.map((m) => window.docs[d].doc.ops([{ op: 'insert', path: ['messages', '-'], value: { ...m, text: { $text: m.text } } }])),
+      ]), [id, [0, 1, 2, 3, 4].map((i) => message('erin', i))]),
+    ]);
+    let rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'thread edits');
+    assert.equal(rest.view.messages.length, 15);
+    for (const who of ['carol', 'dave', 'erin']) {
+      // Each writer's messages stay in its own order, whatever the interleaving.
+      assert.deepEqual(rest.view.messages.filter((m) => m.author === who).map((m) => m.id), [0, 1, 2, 3, 4].map((i) => `${who}-${i}`));
+      assert.ok(rest.view.title.includes(`[${who}] `) || (who === 'erin' && rest.view.title.includes('🎉 ')), `${who}'s title edit is kept: ${rest.view.title}`);
+    }
+    assert.deepEqual(rest.view.messages.find((m) => m.id === 'erin-3'), message('erin', 3));
+    assert.deepEqual(rest.view.messages.find((m) => m.id === 'carol-3'), message('carol', 3));
+
+    // Text after an emoji: the JSON client appends by code points, an Automerge replica by UTF-16 units.
+    const before = [...rest.view.title].length;
+    await erin.page.evaluate(([d, at]) => window.docs[d].doc.ops([{ op: 'splice', path: ['title'], index: at, text: '✓' }]), [id, before]);
+    await dave.page.evaluate((d) => window.docs[d].doc.change((x) => { A.splice(x, ['title'], x.title.length, 0, '!'); }), id);
+    rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'appends after emoji');
+    assert.ok(rest.view.title.endsWith('✓!') || rest.view.title.endsWith('!✓'), rest.view.title);
+
+    // carol's SSE stream drops; she edits meanwhile; the browser resumes the same session.
+    const session = await carol.page.evaluate(() => window.client.status.session);
+    await carol.page.evaluate((d) => {
+      window.client.dropConnection();
+      window.docs[d].doc.change((x) => { x.messages.push({ id: 'carol-late', author: 'carol', text: 'while the stream was down', status: 'final', time: 1 }); });
+    }, id);
+    // Nobody else writes: only carol's client can bring her change to the server once the stream is back.
+    rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'after the SSE drop');
+    assert.equal(rest.view.messages.at(-1).id, 'carol-late');
+    await dave.page.evaluate((d) => window.docs[d].doc.change((x) => { x.messages.push({ id: 'dave-late', author: 'dave', text: 'after', status: 'final', time: 2 }); }), id);
+    rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'after the resume');
+    assert.deepEqual(rest.view.messages.slice(-2).map((m) => m.id), ['carol-late', 'dave-late']);
+    assert.equal(await carol.page.evaluate(() => window.client.status.session), session, 'the SSE session was resumed, not replaced');
+    assert.deepEqual(await carol.page.evaluate(() => window.rec.errors), []);
+
+    for (const c of [carol, dave, erin]) await c.page.close();
+  });
 }
