@@ -55,6 +55,8 @@ export interface Welcome {
   resumed: boolean;
   heartbeatMs?: number;
   maxFrameBytes?: number;
+  /** The largest doc.sync / doc.ops frame (a sync message cannot be split). */
+  maxDocumentFrameBytes?: number;
   /** The most frames one SSE upstream POST may carry. */
   maxFramesPerPost?: number;
   expiresAt?: number;

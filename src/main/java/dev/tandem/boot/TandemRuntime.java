@@ -62,7 +62,7 @@ public class TandemRuntime {
     void start() {
         config = TandemConfig.fromEnvironment();
         Clock clock = Clock.systemUTC();
-        codec = new FrameCodec(config.maxFrameBytes());
+        codec = new FrameCodec(config.maxFrameBytes(), config.maxDocumentFrameBytes());
         writer = Executors.newFixedThreadPool(config.effectiveWriterThreads(), daemonThreads("tandem-writer"));
         WriterPool writers = new WriterPool(writer, config.effectiveWriterThreads());
         hub = new Hub(config, codec, clock, writers);
@@ -80,7 +80,8 @@ public class TandemRuntime {
                 .withIdleEviction(Duration.ofSeconds(config.docsIdleSeconds()))
                 .withSyncWindow(Duration.ofMillis(config.docsSyncWindowMs())));
         sessions = new SessionRegistry(SessionSettings.from(config, writers), hub, documents, codec, tokens, timer,
-                clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), store::storedInRoom, store::isStored));
+                clock, new DocumentQuota(config.security().maxDocumentsPerRoom(), store::storedInRoom, store::isStored,
+                        documents::isLoaded, clock));
         LOG.info(() -> "Tandem started: history " + config.historySize() + ", outbox " + config.outboxMaxFrames()
                 + " frames / " + config.outboxMaxBytes() + " bytes, session TTL " + config.sessionTtlSeconds() + " s");
     }

@@ -24,6 +24,9 @@ public record TandemConfig(
         long tokenTtlSeconds,
         /** Largest accepted inbound frame in bytes (UTF-8). Default 65536. */
         int maxFrameBytes,
+        /** Largest accepted inbound {@code doc.sync} or {@code doc.ops} frame (and SSE body holding one), in bytes:
+         *  a sync message carries every change the server lacks at once and cannot be split. Default 16 MiB. */
+        int maxDocumentFrameBytes,
         /** Events always kept per topic for resume and catching up, unless the channel overrides it. Default 1000. */
         int historySize,
         /** Per-channel history size overrides, {@code chat=5000,agent=200}. Default none. */
@@ -84,6 +87,7 @@ public record TandemConfig(
                 r.string("tokenKeyId", "k1"),
                 r.longValue("tokenTtlSeconds", 3600),
                 r.intValue("maxFrameBytes", 65_536),
+                r.intValue("maxDocumentFrameBytes", 16 * 1024 * 1024),
                 r.intValue("history.size", 1000),
                 r.intMap("history.channels"),
                 r.longValue("history.retainSeconds", 60),
@@ -120,7 +124,7 @@ public record TandemConfig(
     }
 
     public TandemConfig withOutbox(int maxFrames, long maxBytes) {
-        return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, historySize,
+        return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, maxDocumentFrameBytes, historySize,
                 historyByChannel, historyRetainSeconds, historyMaxBytes, historyTotalMaxBytes, snapshotEvents, stateChannels, maxFrames, maxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);
@@ -128,7 +132,7 @@ public record TandemConfig(
 
     /** Keeps exactly the newest {@code size} events per topic, however young. */
     public TandemConfig withHistorySize(int size) {
-        return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, size,
+        return new TandemConfig(apiKey, tokenSecret, tokenKeyId, tokenTtlSeconds, maxFrameBytes, maxDocumentFrameBytes, size,
                 historyByChannel, 0, 0, Long.MAX_VALUE, snapshotEvents, stateChannels, outboxMaxFrames, outboxMaxBytes, replayFrames,
                 sessionTtlSeconds, heartbeatSeconds, writerThreads, maxSubscriptions, datasource, dbUrl, docsCompactEvery,
                 docsMaxLoaded, docsIdleSeconds, docsSyncWindowMs, security);

@@ -157,6 +157,12 @@ public final class DocumentHost implements AutoCloseable {
         return call(docId, owner -> fn.apply(owner.document()));
     }
 
+    /** Whether {@code docId} is loaded in memory (it has subscribers, unsaved changes, or was used recently). */
+    public boolean isLoaded(String docId) {
+        DocumentOwner owner = owners.get(docId);
+        return owner != null && owner.isLoaded();
+    }
+
     public NativeCounts nativeCounts() {
         return counts;
     }

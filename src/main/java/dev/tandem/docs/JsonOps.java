@@ -68,7 +68,7 @@ public final class JsonOps {
         JsonArray path = array(op, "path");
         switch (kind) {
             case "put" -> put(tx, path, required(op, "value"));
-            case "delete" -> delete(tx, path, optInt(op, "count", 1));
+            case "delete" -> delete(tx, path, optInt(op, "count", 1), op.containsKey("count"));
             case "insert" -> insert(tx, path, op);
             case "splice" -> splice(tx, path, op);
             case "increment" -> increment(tx, path, optLong(op, "by", 1));
@@ -97,9 +97,12 @@ public final class JsonOps {
         }
     }
 
-    private static void delete(Transaction tx, JsonArray path, int count) {
+    private static void delete(Transaction tx, JsonArray path, int count, boolean countGiven) {
         Target t = parent(tx, path);
         if (t.type == ObjectType.MAP) {
+            if (countGiven) {
+                throw DocException.badRequest("count applies to list elements and characters, not to a map key");
+            }
             String key = key(path);
             if (tx.get(t.obj, key).isEmpty()) {
                 throw DocException.notFound("no such key: " + key);

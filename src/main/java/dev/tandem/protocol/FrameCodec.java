@@ -14,6 +14,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -60,11 +61,26 @@ public final class FrameCodec implements AutoCloseable {
     private static final Map<String, Map<String, JsonValue.ValueType>> AUTH_FIELD_TYPES = Map.of(
             "refresh", Map.of("token", JsonValue.ValueType.STRING));
 
+    /** Frame types that carry document data and may be up to {@link #maxDocumentFrameBytes}. */
+    private static final Set<String> DOCUMENT_DATA_TYPES = Set.of("doc.sync", "doc.ops");
+
     private final Jsonb jsonb;
     private final int maxFrameBytes;
+    private final int maxDocumentFrameBytes;
 
+    /** Every frame up to {@code maxFrameBytes}; document data frames too. */
     public FrameCodec(int maxFrameBytes) {
+        this(maxFrameBytes, maxFrameBytes);
+    }
+
+    /**
+     * Frames up to {@code maxFrameBytes}, except {@code doc.sync} and {@code doc.ops}, which may be up to
+     * {@code maxDocumentFrameBytes}: an Automerge sync message carries every change the peer lacks at once
+     * (a client back from a long offline session, a pasted image) and cannot be split.
+     */
+    public FrameCodec(int maxFrameBytes, int maxDocumentFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
+        this.maxDocumentFrameBytes = Math.max(maxFrameBytes, maxDocumentFrameBytes);
         this.jsonb = JsonbBuilder.create(new JsonbConfig().withNullValues(false));
     }
 
@@ -72,14 +88,43 @@ public final class FrameCodec implements AutoCloseable {
         return maxFrameBytes;
     }
 
+    public int maxDocumentFrameBytes() {
+        return maxDocumentFrameBytes;
+    }
+
     /** Decodes one client frame. */
     public Frame.Request decode(String text) {
-        if (utf8Length(text) > maxFrameBytes) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE,
-                    "frame exceeds " + maxFrameBytes + " bytes", idIfCheap(text));
+        int bytes = utf8Length(text);
+        if (bytes > maxDocumentFrameBytes) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "frame exceeds " + maxDocumentFrameBytes + " bytes",
+                    idIfCheap(text)).withDoc(docIfCheap(text));
+        }
+        if (bytes > maxFrameBytes) {
+            String type = leadingTypeIfCheap(text);
+            if (type != null && !DOCUMENT_DATA_TYPES.contains(type)) {
+                // Refused without parsing megabytes first.
+                throw new ProtocolException(ErrorCode.TOO_LARGE, tooLargeFor(), idIfCheap(text));
+            }
         }
         JsonObject object = parseObject(text);
+        if (bytes > maxFrameBytes) {
+            requireDocumentData(object);
+        }
         return bind(object);
+    }
+
+    private String tooLargeFor() {
+        return "frame exceeds " + maxFrameBytes + " bytes (only doc.sync and doc.ops may be up to "
+                + maxDocumentFrameBytes + ")";
+    }
+
+    /** A frame over {@code maxFrameBytes} must be document data; anything else is refused with its id. */
+    private void requireDocumentData(JsonObject object) {
+        if (object.get("type") instanceof JsonString type && DOCUMENT_DATA_TYPES.contains(type.getString())) {
+            return;
+        }
+        String id = object.get("id") instanceof JsonString s ? s.getString() : null;
+        throw new ProtocolException(ErrorCode.TOO_LARGE, tooLargeFor(), id);
     }
 
     /** Decodes an already parsed frame (the elements of an SSE upstream array). */
@@ -90,14 +135,28 @@ public final class FrameCodec implements AutoCloseable {
         return bind(object);
     }
 
-    /** Parses a POSTed body that is one frame or an array of frames. */
+    /**
+     * Parses a POSTed body that is one frame or an array of frames. A body over {@code maxFrameBytes}
+     * (up to {@code maxDocumentFrameBytes}) is accepted only when every frame in it that is not document
+     * data is within {@code maxFrameBytes}; otherwise the whole body is refused and nothing in it is handled.
+     */
     public JsonValue parseBody(String text) {
-        if (utf8Length(text) > maxFrameBytes) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + maxFrameBytes + " bytes");
+        int bytes = utf8Length(text);
+        if (bytes > maxDocumentFrameBytes) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + maxDocumentFrameBytes + " bytes");
         }
         JsonValue body = readJson(text);
         if (!(body instanceof JsonObject) && !(body instanceof JsonArray)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "the body must be a frame (JSON object) or an array of frames");
+        }
+        if (bytes > maxFrameBytes) {
+            for (JsonValue frame : body instanceof JsonArray array ? array : List.of(body)) {
+                if (frame instanceof JsonObject object && !(object.get("type") instanceof JsonString type
+                        && DOCUMENT_DATA_TYPES.contains(type.getString()))
+                        && utf8Length(object.toString()) > maxFrameBytes) {
+                    throw new ProtocolException(ErrorCode.TOO_LARGE, "a " + tooLargeFor());
+                }
+            }
         }
         return body;
     }
@@ -279,6 +338,44 @@ public final class FrameCodec implements AutoCloseable {
         int open = colon < 0 ? -1 : text.indexOf('"', colon);
         int close = open < 0 ? -1 : text.indexOf('"', open + 1);
         if (open < 0 || close < 0 || close - open > 130 || !text.substring(colon + 1, open).isBlank()) {
+            return null;
+        }
+        return text.substring(open + 1, close);
+    }
+
+    /** The {@code type} of a frame whose first field is {@code type} (what clients write); null otherwise. */
+    private static String leadingTypeIfCheap(String text) {
+        int brace = 0;
+        while (brace < text.length() && Character.isWhitespace(text.charAt(brace))) {
+            brace++;
+        }
+        int key = brace + 1;
+        while (key < text.length() && Character.isWhitespace(text.charAt(key))) {
+            key++;
+        }
+        return text.startsWith("{", brace) && text.startsWith("\"type\"", key) ? stringFieldIfCheap(text, "type", key) : null;
+    }
+
+    /** The {@code doc} of a document frame too large to parse, when it comes early (clients write type, doc, data). */
+    private static String docIfCheap(String text) {
+        String type = leadingTypeIfCheap(text);
+        return type != null && type.startsWith("doc.") ? stringFieldIfCheap(text, "doc", 0) : null;
+    }
+
+    /**
+     * The string value of top-level-looking field {@code name} when it appears within the first 400
+     * characters (a cheap look at a frame too large to parse); null when not found there or not a plain string.
+     */
+    private static String stringFieldIfCheap(String text, String name, int from) {
+        int key = text.indexOf("\"" + name + "\"", from);
+        if (key < 0 || key > 400) {
+            return null;
+        }
+        int colon = text.indexOf(':', key);
+        int open = colon < 0 ? -1 : text.indexOf('"', colon);
+        int close = open < 0 ? -1 : text.indexOf('"', open + 1);
+        if (open < 0 || close < 0 || close - open > 200 || !text.substring(colon + 1, open).isBlank()
+                || text.substring(open + 1, close).indexOf('\\') >= 0) {
             return null;
         }
         return text.substring(open + 1, close);

@@ -78,8 +78,8 @@ public final class Frames {
     }
 
     public record Welcome(String id, String session, String identity, String name, List<String> rooms,
-                          String role, Boolean resumed, Long heartbeatMs, Long maxFrameBytes, Long maxFramesPerPost,
-                          Long expiresAt)
+                          String role, Boolean resumed, Long heartbeatMs, Long maxFrameBytes,
+                          Long maxDocumentFrameBytes, Long maxFramesPerPost, Long expiresAt)
             implements Frame.Reply {
     }
 

@@ -171,7 +171,7 @@ public final class SessionRegistry {
     private Frames.Welcome welcome(String requestId, ClientSession session, Principal principal, boolean resumed) {
         return new Frames.Welcome(requestId, session.id(), principal.identity(), principal.name(), principal.rooms(),
                 principal.role().wire(), resumed, settings.heartbeat().toMillis(), (long) codec.maxFrameBytes(),
-                (long) settings.maxFramesPerPost(), principal.expiresAt().toEpochMilli());
+                (long) codec.maxDocumentFrameBytes(), (long) settings.maxFramesPerPost(), principal.expiresAt().toEpochMilli());
     }
 
     private void sendHeartbeats() {

@@ -100,6 +100,8 @@ class JsonOpsTest {
                 // Found by fuzzing: automerge-java cannot pass a key with an emoji to Automerge.
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s\\ud83d\\ude00\"],\"value\":1}]", "bad_request"},
                 {"[{\"op\":\"put\",\"path\":[\"shapes\",\"s2\"],\"value\":{\"\\ud83d\\ude00\":1}}]", "bad_request"},
+                // Found by a black-box probe: count on a map key was ignored and the key deleted.
+                {"[{\"op\":\"delete\",\"path\":[\"shapes\",\"s1\"],\"count\":2}]", "bad_request"},
         };
         for (String[] c : cases) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(host.applyOps("r1/canvas", ops(c[0]))), c[0]);
@@ -169,5 +171,17 @@ class JsonOpsTest {
         assertEquals("agent:calc", messages.getJsonObject(1).getString("author"));
         ExecutionException e = assertThrows(ExecutionException.class, () -> get(Threads.appendText(host, doc, "nope", "x")));
         assertEquals("not_found", ((DocException) e.getCause()).code());
+    }
+
+    /** The example in docs/documents.md, as written, applies to a new canvas (a probe found it failing before). */
+    @Test
+    void theDocumentedExampleAppliesToANewCanvas() throws Exception {
+        String md = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "documents.md"));
+        int at = md.indexOf("```json", md.indexOf("Example:"));
+        String example = md.substring(at + "```json".length(), md.indexOf("```", at + 7)).trim();
+        get(host.applyOps("r1/canvas", ops(example)));
+        assertEquals(json("{\"shapes\":{\"s1\":{\"kind\":\"rect\",\"geometry\":{\"x\":1,\"y\":2},\"points\":[1,2,3],"
+                + "\"name\":\"boxes\",\"hits\":2}},\"widgets\":{\"timer\":{\"kind\":\"timer\",\"elapsedMs\":0}},\"ui\":{}}"),
+                get(host.view("r1/canvas")));
     }
 }

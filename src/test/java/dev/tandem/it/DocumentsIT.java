@@ -242,6 +242,35 @@ class DocumentsIT {
         assertEquals(60, view.asJsonObject().getJsonObject("shapes").size());
     }
 
+    /**
+     * A long offline session comes back as ONE sync message holding every change (Automerge cannot split it):
+     * 3,000 strokes are ~150 KB of base64, beyond tandem.maxFrameBytes (64 KiB) and within
+     * tandem.maxDocumentFrameBytes. Before that limit existed, the message was refused for good and every later
+     * edit of that client was lost.
+     */
+    @Test
+    void aLongOfflineSessionMergesThroughOneLargeSyncMessageOverWebSocketAndSse() throws Exception {
+        String room = DocTestSupport.newRoom("long");
+        String doc = room + "/canvas";
+        JsClients.Proc p = js.start();
+        p.open("ws", base, support.token("ws", room, "collaborator"), doc, "ws").get(60, TimeUnit.SECONDS);
+        p.open("sse", base, support.token("sse", room, "collaborator"), doc, "sse").get(60, TimeUnit.SECONDS);
+        p.call("offline", Json.createObjectBuilder().add("c", "ws"));
+        p.call("offline", Json.createObjectBuilder().add("c", "sse"));
+        p.call("strokes", Json.createObjectBuilder().add("c", "ws").add("n", 3000));
+        p.call("strokes", Json.createObjectBuilder().add("c", "sse").add("n", 3000));
+        p.call("online", Json.createObjectBuilder().add("c", "ws"));
+        p.call("online", Json.createObjectBuilder().add("c", "sse"));
+        support.awaitConverged(List.of(p), room, "canvas", 60_000);
+        JsonObject shapes = support.assertSameJson(List.of(p), room, "canvas").asJsonObject().getJsonObject("shapes");
+        assertEquals(6000, shapes.size());
+        assertEquals(3000, shapes.keySet().stream().filter(k -> k.startsWith("ws-")).count());
+        // Later small edits still arrive (they depend on the large change).
+        p.call("strokes", Json.createObjectBuilder().add("c", "sse").add("n", 1));
+        support.awaitConverged(List.of(p), room, "canvas", 30_000);
+        assertEquals(6001, support.view(room, "canvas").getJsonObject("view").getJsonObject("shapes").size());
+    }
+
     @Test
     void jsonBridgeSeesAutomergeChangesAndItsOpsReachAutomergeClients() throws Exception {
         String room = DocTestSupport.newRoom("bridge");

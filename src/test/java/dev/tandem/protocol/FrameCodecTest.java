@@ -173,6 +173,52 @@ class FrameCodecTest {
         assertEquals("big", error.requestId());
     }
 
+    /** doc.sync and doc.ops may be up to maxDocumentFrameBytes; every other frame stays within maxFrameBytes. */
+    @Test
+    void documentDataFramesMayBeLargerThanOtherFrames() {
+        FrameCodec two = new FrameCodec(1024, 8192);
+        String data = "A".repeat(4000);
+        var sync = assertInstanceOf(DocFrames.Sync.class,
+                two.decode("{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"" + data + "\"}"));
+        assertEquals(data, sync.data());
+        // The type need not come first: the frame is parsed, then checked.
+        assertInstanceOf(DocFrames.Sync.class, two.decode("{\"doc\":\"r1/canvas\",\"data\":\"" + data + "\",\"type\":\"doc.sync\"}"));
+        var ops = assertInstanceOf(DocFrames.Ops.class, two.decode("{\"type\":\"doc.ops\",\"id\":\"o\",\"doc\":\"r1/canvas\",\"ops\":"
+                + "[{\"op\":\"put\",\"path\":[\"ui\",\"x\"],\"value\":\"" + data + "\"}]}"));
+        assertEquals("o", ops.id());
+
+        // Any other frame over maxFrameBytes: too_large with its id, whether its type comes first or last.
+        String publish = "{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"r1/chat\",\"data\":\"" + data + "\"}";
+        var refused = assertThrows(ProtocolException.class, () -> two.decode(publish));
+        assertEquals(ErrorCode.TOO_LARGE, refused.code());
+        assertEquals("p", refused.requestId());
+        String typeLast = "{\"id\":\"q\",\"topic\":\"r1/chat\",\"data\":{\"type\":\"doc.sync\",\"x\":\"" + data + "\"},\"type\":\"publish\"}";
+        var refusedLate = assertThrows(ProtocolException.class, () -> two.decode(typeLast));
+        assertEquals(ErrorCode.TOO_LARGE, refusedLate.code());
+        assertEquals("q", refusedLate.requestId());
+
+        // A document frame over maxDocumentFrameBytes: too_large, naming its doc (a doc.sync has no id).
+        var tooBig = assertThrows(ProtocolException.class,
+                () -> two.decode("{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"" + "A".repeat(9000) + "\"}"));
+        assertEquals(ErrorCode.TOO_LARGE, tooBig.code());
+        assertEquals(new Frames.Error(null, "too_large", "frame exceeds 8192 bytes", "r1/canvas"), tooBig.toFrame());
+    }
+
+    /** An SSE body may hold document data up to maxDocumentFrameBytes; other frames in it stay within maxFrameBytes. */
+    @Test
+    void aPostedBodyMayCarryLargeDocumentDataButNoOtherLargeFrame() {
+        FrameCodec two = new FrameCodec(1024, 8192);
+        String sync = "{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"" + "A".repeat(4000) + "\"}";
+        String ping = "{\"type\":\"ping\",\"id\":\"1\"}";
+        assertEquals(3, ((jakarta.json.JsonArray) two.parseBody("[" + ping + "," + sync + "," + ping + "]")).size());
+        assertInstanceOf(jakarta.json.JsonObject.class, two.parseBody(sync));
+        String publish = "{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"r1/chat\",\"data\":\"" + "x".repeat(2000) + "\"}";
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ProtocolException.class,
+                () -> two.parseBody("[" + sync + "," + publish + "]")).code());
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ProtocolException.class,
+                () -> two.parseBody("[" + sync + "," + sync + "," + sync + "]")).code(), "over 8192 bytes in all");
+    }
+
     @Test
     void countsMultiByteCharactersAgainstTheLimit() {
         String text = "{\"type\":\"ping\",\"id\":\"" + "\u00e9".repeat(600) + "\"}";

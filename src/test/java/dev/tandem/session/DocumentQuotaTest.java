@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tandem.protocol.ErrorCode;
 import dev.tandem.protocol.ProtocolException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -49,5 +53,43 @@ class DocumentQuotaTest {
         assertDoesNotThrow(() -> quota.check("r1/thread/2"), "a counted document stays readable");
         var refused = assertThrows(ProtocolException.class, () -> quota.check("r1/thread/9"));
         assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code());
+    }
+
+    /** Found by a black-box probe: places taken by documents nobody wrote to were never given back. */
+    @Test
+    void aPlaceTakenForADocumentNobodyWroteToIsGivenBackOnceItIsNoLongerInUse() {
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        Set<String> loaded = ConcurrentHashMap.newKeySet();
+        long[] now = {1_000_000};
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now[0]); }
+        };
+        DocumentQuota quota = new DocumentQuota(2, room -> Set.copyOf(stored), stored::contains, loaded::contains, clock);
+        quota.admit("r1/a");
+        quota.admit("r1/b");
+        loaded.add("r1/a");
+        loaded.add("r1/b");
+        assertThrows(ProtocolException.class, () -> quota.admit("r1/c"), "both in use");
+
+        // a is closed and evicted, but was admitted a moment ago: its subscribe may still be on its way.
+        loaded.remove("r1/a");
+        now[0] += DocumentQuota.GRACE_MILLIS - 1;
+        assertThrows(ProtocolException.class, () -> quota.admit("r1/c"), "within the grace period");
+        now[0] += 2;
+        assertDoesNotThrow(() -> quota.admit("r1/c"), "a's place was given back");
+        var refused = assertThrows(ProtocolException.class, () -> quota.admit("r1/d"));
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code(), "b is in use, c was just admitted");
+
+        // A stored document keeps its place even when it is not loaded; b, written to, is stored.
+        stored.add("r1/b");
+        loaded.remove("r1/b");
+        now[0] += DocumentQuota.GRACE_MILLIS + 1;
+        loaded.add("r1/c");
+        assertThrows(ProtocolException.class, () -> quota.admit("r1/d"), "b stored, c in use");
+        assertThrows(ProtocolException.class, () -> quota.admit("r1/a"), "a was given back; the room is full again");
+        loaded.remove("r1/c");
+        assertDoesNotThrow(() -> quota.check("r1/d"), "a reader may open a new document once c is no longer in use");
     }
 }

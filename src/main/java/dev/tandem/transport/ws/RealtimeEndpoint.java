@@ -42,11 +42,13 @@ public class RealtimeEndpoint {
             new WsConnection(session, idleTimers::later, null, null).close(ErrorCode.FORBIDDEN, "origin not allowed");
             return;
         }
-        // Frames up to 4x the limit still arrive whole and get a typed too_large error; larger ones
-        // close the connection with 1009 (message too big): Undertow does it itself, Tyrus (Payara) hands
-        // them over up to its own 4 MiB read buffer, so message() checks too.
+        // Document data frames (doc.sync, doc.ops) may be up to maxDocumentFrameBytes. Frames up to the
+        // larger of that + 4x maxFrameBytes and 1 MiB still arrive whole and get a typed too_large error;
+        // larger ones close the connection with 1009 (message too big): Undertow does it itself, Tyrus
+        // (Payara) hands them over up to its own read buffer (web.xml: 17 MiB), so message() checks too.
         int limit = runtime.config().maxFrameBytes();
-        int buffered = Math.max(4 * limit, 1 << 20);
+        int buffered = (int) Math.min(Integer.MAX_VALUE - 8,
+                Math.max((long) runtime.config().maxDocumentFrameBytes() + 4L * limit, 1 << 20));
         session.setMaxTextMessageBufferSize(buffered);
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
                 new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
