@@ -50,13 +50,24 @@ final class OutboxLanes {
     }
 
     /**
+     * What a frame weighs against the byte bound: its size, but at most half the bound. A document snapshot
+     * may be far larger than the bound (up to the document's size) and is followed at once by its ack:
+     * counted in full, the two would overflow the outbox on every subscribe, and the client would reconnect
+     * and subscribe again forever. Its real size stays bounded by what one frame may be; two such frames
+     * waiting at once still weigh the whole bound, and a third overflows.
+     */
+    private long weight(long bytes) {
+        return Math.min(bytes, Math.max(1, maxBytes / 2));
+    }
+
+    /**
      * Queues a reliable frame under the next position and returns that position. When this passes
      * a bound, the lanes are overflowed from now on; the caller checks {@link #isOverflowed()} first.
      */
     long add(Outgoing frame) {
         long position = nextPosition++;
         pending.addLast(frame);
-        pendingBytes += frame.bytes();
+        pendingBytes += weight(frame.bytes());
         // A single frame larger than the byte bound still goes out when nothing else waits.
         if (pending.size() > maxFrames || pendingBytes > maxBytes && pending.size() > 1) {
             overflowed = true;
@@ -69,7 +80,7 @@ final class OutboxLanes {
      * for room ({@link #takeRoomNotice}). A single event larger than the room still goes when nothing waits.
      */
     boolean admitsEvent(int bytes) {
-        if (pending.isEmpty() || pending.size() < eventFrames && pendingBytes + bytes <= eventBytes) {
+        if (pending.isEmpty() || pending.size() < eventFrames && pendingBytes + weight(bytes) <= eventBytes) {
             return true;
         }
         eventsWaitingForRoom = true;
@@ -122,7 +133,7 @@ final class OutboxLanes {
     void markWritten(long upTo) {
         while (upTo > 0 && !pending.isEmpty() && firstPendingPosition() <= upTo) {
             Outgoing entry = pending.pollFirst();
-            pendingBytes -= entry.bytes();
+            pendingBytes -= weight(entry.bytes());
             written.addLast(entry);
         }
         while (written.size() > replayFrames) {
@@ -143,7 +154,7 @@ final class OutboxLanes {
         while (!written.isEmpty() && firstPendingPosition() - 1 > lastSeen) {
             Outgoing entry = written.pollLast();
             pending.addFirst(entry);
-            pendingBytes += entry.bytes();
+            pendingBytes += weight(entry.bytes());
         }
         return true;
     }

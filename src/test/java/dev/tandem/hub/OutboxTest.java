@@ -194,7 +194,8 @@ class OutboxTest {
         var outbox = outbox(8, 100, new CountingListener());
         outbox.attach(new ManualSink(), "hello", 0);
         assertEquals(1, outbox.offerEvent(Outgoing.event("x".repeat(500), "r/c", "ep", 1)));
-        assertEquals(-1, outbox.offerEvent(Outgoing.event("y", "r/c", "ep", 2)), "500 bytes wait, the room is 75");
+        assertEquals(-1, outbox.offerEvent(Outgoing.event("y".repeat(30), "r/c", "ep", 2)),
+                "500 bytes wait (weighing half the bound, 50), the room for events is 75");
     }
 
     @Test
@@ -202,9 +203,10 @@ class OutboxTest {
         var listener = new CountingListener();
         var outbox = outbox(1000, 100, listener);
         outbox.attach(new ManualSink(), "hello", 0);
-        outbox.offer("x".repeat(60), 60);
+        outbox.offer("x".repeat(40), 40);
+        outbox.offer("x".repeat(40), 40);
         assertEquals(0, listener.overflows.get());
-        outbox.offer("x".repeat(60), 60);
+        outbox.offer("x".repeat(40), 40);
         assertEquals(1, listener.overflows.get());
     }
 
@@ -330,15 +332,34 @@ class OutboxTest {
         assertEquals(List.of("hello", "a"), sink.written, "the writer was started by the overflowing offer");
     }
 
+    /**
+     * A frame larger than the byte bound (a document snapshot) weighs half the bound: it goes out, and so does
+     * the ack that follows it at once (counted in full, the pair overflowed on every subscribe to a large
+     * document, and the client reconnected and subscribed again forever). A second one still fits; a third
+     * overflows.
+     */
     @Test
-    void oneFrameLargerThanTheByteBoundIsSentWhenNothingElseWaits() {
+    void oneFrameLargerThanTheByteBoundGoesOutWithTheFramesThatFollowIt() {
         var listener = new CountingListener();
         var outbox = outbox(10, 100, listener);
-        outbox.attach(new ManualSink(), "hello", 0);
+        var sink = new ManualSink();
+        outbox.attach(sink, "hello", 0);
         outbox.offer("x".repeat(500), 500);
-        assertEquals(0, listener.overflows.get());
         outbox.offer("y", 1);
+        assertEquals(0, listener.overflows.get(), "snapshot + ack");
+        outbox.offer("z".repeat(49), 49);
+        assertEquals(0, listener.overflows.get(), "50 + 1 + 49 = the bound");
+        outbox.offer("w", 1);
         assertEquals(1, listener.overflows.get());
+
+        var second = new CountingListener();
+        var two = outbox(10, 100, second);
+        two.attach(new ManualSink(), "hello", 0);
+        two.offer("a".repeat(500), 500);
+        two.offer("b".repeat(900), 900);
+        assertEquals(0, second.overflows.get(), "two large frames weigh the bound");
+        two.offer("c".repeat(300), 300);
+        assertEquals(1, second.overflows.get(), "a third overflows");
     }
 
     /** A sink whose write throws, as a container's send may (an Error as well as a RuntimeException). */
