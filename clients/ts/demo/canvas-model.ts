@@ -6,9 +6,9 @@
  * - JSON mode: no Automerge in the page; edits are JSON operations and the view comes from the
  *   server's patches. Read-only roles (viewers) always use it, and `?docs=json` forces it.
  *
- * Both converge on one document. The counter is made of Automerge counters, one per person (created
- * by its owner only, so two creations never conflict), so concurrent increments add up instead of
- * overwriting each other.
+ * Both converge on one document. The counter is made of Automerge counters, one per page (created by
+ * that page only, so two creations never conflict, even for one person in two tabs), so concurrent
+ * increments add up instead of overwriting each other.
  */
 import type * as Automerge from '@automerge/automerge';
 import type { JsonDocument, SyncDocument, TandemClient } from '../src/index.js';
@@ -29,7 +29,7 @@ export interface TimerState {
   by?: string;
 }
 
-/** One person's clicks on the shared counter (`widgets["counter-<identity>"]`). */
+/** One page's clicks on the shared counter (`widgets["counter-<identity>-<tab>"]`). */
 export interface CounterTally {
   kind: 'counter';
   owner: string;
@@ -38,7 +38,7 @@ export interface CounterTally {
 
 export interface CanvasView {
   shapes?: Record<string, Stroke>;
-  /** `timer`, and a counter tally per person: only its owner creates it, so no two creations conflict. */
+  /** `timer`, and a counter tally per page (tab): only that page creates it, so no two creations conflict. */
   widgets?: Record<string, TimerState | CounterTally | undefined>;
 }
 
@@ -47,11 +47,26 @@ export function counterTotal(view: CanvasView): number {
   return Object.values(view.widgets ?? {}).reduce((sum, w) => sum + (String(w?.kind) === 'counter' ? Number((w as CounterTally).value ?? 0) : 0), 0);
 }
 
-export function tallies(view: CanvasView): CounterTally[] {
-  return Object.values(view.widgets ?? {}).filter((w): w is CounterTally => String(w?.kind) === 'counter');
+/** Clicks per person (a person's tabs added up). */
+export function tallies(view: CanvasView): Map<string, number> {
+  const byOwner = new Map<string, number>();
+  for (const w of Object.values(view.widgets ?? {})) {
+    if (String(w?.kind) !== 'counter') continue;
+    const owner = String((w as CounterTally).owner);
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + Number((w as CounterTally).value ?? 0));
+  }
+  return byOwner;
 }
 
-const tallyKey = (me: string) => `counter-${me}`;
+/** This page's tally key: the identity and a tab id kept for the tab's life (sessionStorage). */
+function tallyKey(me: string): string {
+  let tab = sessionStorage.getItem('tandem-demo-tab');
+  if (!tab) {
+    tab = Math.random().toString(36).slice(2, 8);
+    sessionStorage.setItem('tandem-demo-tab', tab);
+  }
+  return `counter-${me}-${tab}`;
+}
 
 export interface CanvasModel {
   readonly mode: 'sync' | 'json';

@@ -103,11 +103,16 @@ export async function setupCanvas(client: TandemClient, room: string, me: string
     const running = !!timerOf(view)?.running;
     toggle.textContent = running ? 'Pause' : 'Start';
     timerEl.classList.toggle('running', running);
-    const counts = tallies(view).map((t) => `${String(t.owner)} ${Number(t.value)}`).join(', ');
+    const counts = [...tallies(view)].map(([owner, clicks]) => `${owner} ${clicks}`).join(', ');
     const timerBy = timerOf(view)?.by;
     byEl.textContent = [counts && `clicks: ${counts}`, timerBy && `timer by ${String(timerBy)}`].filter(Boolean).join(' · ');
   }
   setInterval(() => renderWidgets(model.view()), 500);
+
+  // Input only once the document is there: before its snapshot there is nothing to change (sync mode)
+  // or to read (JSON mode, where the counter would be created over an existing tally).
+  await model.ready;
+  render();
 
   // --- drawing -----------------------------------------------------------------------------------
 
@@ -162,8 +167,6 @@ export async function setupCanvas(client: TandemClient, room: string, me: string
   }));
   $('#timer-reset').addEventListener('click', writable(() => model.setTimer({ running: false, elapsedMs: 0 })));
 
-  await model.ready;
-  render();
   return { model, strokeCount: () => paths.size };
 }
 

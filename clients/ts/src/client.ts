@@ -42,12 +42,16 @@ export class TandemClient {
   private attempt = 0;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private lastSseEventId?: string;
+  /** Frames an SSE connection closed on our side never sent: first out on the resumed session. */
+  private sseUnsent: Frame[] = [];
   private statusValue: Status = { state: 'idle', transport: null, attempt: 0 };
   private readonly requests = new Requests();
   private readonly topics = new Map<string, TopicState>();
   private readonly documents = new Documents({
     request: (frame, timeoutMs) => this.request(frame, timeoutMs),
     sendNow: (frame) => this.sendNow(frame),
+    isConnected: () => this.ready && this.conn !== null,
+    dropQueued: (doc) => this.requests.unqueue((p) => p.frame.type === 'doc.subscribe' && p.frame.doc === doc),
     log: (...args) => this.log(...args),
   });
   private readonly events = new Emitter<ClientEvents>();
@@ -111,6 +115,7 @@ export class TandemClient {
     if (this.onlineHandler) window.removeEventListener('online', this.onlineHandler);
     this.onlineHandler = undefined;
     this.requests.fail(new TandemError('closed', 'the client was closed'), () => true);
+    this.documents.onClientClosed(new TandemError('closed', 'the client was closed'));
     this.settleConnect(new TandemError('closed', 'the client was closed'));
     this.setStatus('closed');
   }
@@ -221,6 +226,7 @@ export class TandemClient {
         this.setStatus('reconnecting');
       },
       sessionGone: (conn, unsent) => { if (conn === this.conn) this.onSessionGone(conn as SseConnection, unsent); },
+      staleFrames: (conn, stale) => { if (conn === this.conn) this.requests.requeueUnsent(stale); },
     };
     this.log('tandem: opening', kind);
     if (kind === 'websocket') {
@@ -280,7 +286,11 @@ export class TandemClient {
     this.welcomeValue = welcome;
     this.identityValue = welcome.identity;
     this.attempt = 0;
+    const unsent = this.sseUnsent;
+    this.sseUnsent = [];
     if (newSession) {
+      // Frames a closed SSE connection never sent go on this session (subscribes are redone below).
+      this.requests.requeueUnsent(unsent);
       // Requests sent on an earlier session will never be answered.
       this.requests.fail(new TandemError('disconnected', 'the connection was lost before the answer'),
         (p) => p.sentOn !== undefined && p.sentOn !== welcome.session);
@@ -290,9 +300,13 @@ export class TandemClient {
       for (const state of this.topics.values()) this.sendSubscribe(state);
       this.documents.onNewSession();
       this.requests.requeue(appRequests);
+    } else {
+      // The session resumed after our SSE connection closed: documents whose sync messages may have been
+      // lost subscribe again (a fresh snapshot and sync state); frames never sent go first.
+      this.documents.onResumed();
     }
     this.ready = true;
-    const frames = this.requests.drainQueued(welcome.session);
+    const frames = [...unsent.filter((f) => newSession ? false : f.type !== 'doc.sync'), ...this.requests.drainQueued(welcome.session)];
     if (frames.length) this.conn?.send(frames);
     this.documents.onReady();
     this.setStatus('connected');
@@ -333,9 +347,12 @@ export class TandemClient {
       this.stop(info.error);
       return;
     }
+    if (conn.kind === 'sse') this.sseUnsent = [...this.sseUnsent, ...(info.unsent ?? [])];
+    // Documents: a WebSocket's next session is new; an SSE session may resume, but sync messages in
+    // flight may be lost: either way each document subscribes again.
+    this.documents.onDisconnected();
     if (conn.kind === 'websocket') {
       // A new WebSocket is a new session: what was in flight is lost (the new session resubscribes).
-      this.documents.onDisconnected();
       this.requests.fail(new TandemError('disconnected', 'the connection was lost before the answer'),
         (p) => p.sentOn !== undefined);
       if (!info.welcomed && this.option === 'auto') {
@@ -391,6 +408,7 @@ export class TandemClient {
   private stop(error: TandemError): void {
     this.shutDown();
     this.requests.fail(error, () => true);
+    this.documents.onClientClosed(error);
     this.settleConnect(error);
     this.events.emit('error', error);
     this.setStatus('closed', undefined, error);

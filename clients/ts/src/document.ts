@@ -28,10 +28,17 @@ export interface DocumentLink {
   request(frame: Frame, timeoutMs?: number): Promise<Frame>;
   /** A frame without an answer (`doc.sync`): sent now, or false when no session is ready. */
   sendNow(frame: Frame): boolean;
+  /** Whether a session is ready now. */
+  isConnected(): boolean;
+  /** Forgets a `doc.subscribe` of `doc` still waiting for a connection. */
+  dropQueued(doc: string): void;
   /** The document was closed by the app: forget it. */
   forget(doc: DocumentBase<unknown>): void;
   log(...args: unknown[]): void;
 }
+
+/** How long a `doc.subscribe` may wait for its snapshot and ack (a large document on a slow link). */
+const SUBSCRIBE_TIMEOUT_MS = 60_000;
 
 export abstract class DocumentBase<D> {
   abstract readonly mode: DocumentMode;
@@ -39,6 +46,8 @@ export abstract class DocumentBase<D> {
   readonly ready: Promise<void>;
   private settle!: { resolve(): void; reject(e: TandemError): void; done: boolean };
   protected closed = false;
+  /** Snapshots received so far (a subscribe that times out after one arrived is not retried). */
+  protected snapshots = 0;
   /** The current session has delivered our snapshot (sync messages may flow). */
   protected attached = false;
   protected headsValue: string[] = [];
@@ -59,27 +68,46 @@ export abstract class DocumentBase<D> {
     return this.closed;
   }
 
-  /** Stops receiving the document; the server frees this connection's state of it. */
+  /**
+   * Stops receiving the document; the server frees this connection's state of it. While disconnected
+   * nothing is sent: a new session does not subscribe it again.
+   */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this._end(new TandemError('closed', `document ${this.id} was closed`));
+    this.link.forget(this);
+    this.link.dropQueued(this.id);
+    if (!this.link.isConnected()) return Promise.resolve();
+    return this.link.request({ type: 'doc.unsubscribe', doc: this.id }).then(() => undefined, () => undefined);
+  }
+
+  /** @internal The document is over (closed by the app, or its client closed): `ready` rejects if still pending. */
+  _end(error: TandemError): void {
     this.closed = true;
     this.attached = false;
-    this.link.forget(this);
-    this.settleReady(new TandemError('closed', `document ${this.id} was closed`));
-    return this.link.request({ type: 'doc.unsubscribe', doc: this.id }).then(() => undefined, () => undefined);
+    this.settleReady(error);
   }
 
   /** @internal Subscribes on the current (or next) session. */
   _subscribe(): void {
     if (this.closed) return;
     this.attached = false;
-    this.link.request({ type: 'doc.subscribe', doc: this.id, mode: this.mode }).then(
+    const snapshotsBefore = this.snapshots;
+    // A large document's snapshot may take long on a slow link: a generous timeout, and no retry once a
+    // snapshot has arrived (a retry would download the whole document again).
+    this.link.request({ type: 'doc.subscribe', doc: this.id, mode: this.mode }, SUBSCRIBE_TIMEOUT_MS).then(
       () => this.settleReady(),
       (error: TandemError) => {
         if (this.closed) return;
-        if (error.code === 'disconnected' || error.code === 'closed') return; // the next session subscribes again
+        if (error.code === 'closed') {
+          // The client was closed: no session will come.
+          this._end(error);
+          this.link.forget(this);
+          return;
+        }
+        if (error.code === 'disconnected') return; // the next session subscribes again
         if (error.code === 'timeout') {
-          this._subscribe();
+          if (this.snapshots === snapshotsBefore) this._subscribe();
           return;
         }
         this.closed = true;
@@ -87,6 +115,11 @@ export abstract class DocumentBase<D> {
         this.settleReady(error);
         this.handlers.onError?.(error);
       });
+  }
+
+  /** @internal Whether the current session delivered this document's snapshot. */
+  _isAttached(): boolean {
+    return this.attached;
   }
 
   /** @internal The session this document was attached on is gone; a new one subscribes again. */

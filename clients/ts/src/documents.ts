@@ -63,6 +63,17 @@ export class Documents {
     }
   }
 
+  /** A resumed session: documents detached meanwhile (our connection closed) subscribe again. */
+  onResumed(): void {
+    for (const doc of this.open.values()) if (!doc._isAttached()) doc._subscribe();
+  }
+
+  /** The client is closed for good: every document ends, a pending `ready` rejects with `error`. */
+  onClientClosed(error: TandemError): void {
+    for (const doc of this.open.values()) doc._end(error);
+    this.open.clear();
+  }
+
   /** A session is ready (new or resumed): documents send what they could not send meanwhile. */
   onReady(): void {
     for (const doc of this.open.values()) doc._connected();

@@ -33,6 +33,7 @@ export class JsonDocument<V = any> extends DocumentBase<V> {
   _onFrame(frame: Frame): void {
     if (this.closed) return;
     if (frame.type === 'doc.snapshot') {
+      this.snapshots++;
       this.viewValue = frame.view as V;
       this.headsValue = sortedHeads(frame.heads);
       this.attached = true;

@@ -37,6 +37,11 @@ export class SseConnection implements Connection {
       if (this.done) return;
       if (frame.type === 'welcome') {
         this.welcomed = true;
+        if (this.session && this.session !== String(frame.session) && this.queue.length) {
+          // EventSource reconnected by itself and the old session was gone: what was queued for it goes
+          // back to the client (which sends it again on the new session, or drops it).
+          this.listener.staleFrames(this, this.queue.splice(0));
+        }
         this.session = String(frame.session);
         if (typeof frame.maxFramesPerPost === 'number') this.maxFramesPerPost = frame.maxFramesPerPost;
         if (typeof frame.maxFrameBytes === 'number') this.maxBodyBytes = frame.maxFrameBytes;
@@ -80,7 +85,8 @@ export class SseConnection implements Connection {
     this.done = true;
     clearTimeout(this.retryTimer);
     this.es.close();
-    this.listener.closed(this, { welcomed: this.welcomed, ...info });
+    // Frames never POSTed go back to the client: the next stream may resume this session.
+    this.listener.closed(this, { welcomed: this.welcomed, ...info, unsent: this.queue.splice(0) });
   }
 
   send(frames: Frame[]): void {

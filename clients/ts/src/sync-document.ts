@@ -97,6 +97,7 @@ export class SyncDocument<T = any> extends DocumentBase<T> {
 
   private onSnapshot(data: Uint8Array): void {
     const A = this.automerge;
+    this.snapshots++;
     if (this.replica) {
       this.replica = A.loadIncremental(this.replica, data);
       this.syncState = A.initSyncState();

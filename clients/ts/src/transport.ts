@@ -11,6 +11,8 @@ export interface ClosedInfo {
   code?: number;
   reason?: string;
   error?: TandemError;
+  /** SSE: frames queued for the session that were never POSTed (the session may be resumed). */
+  unsent?: Frame[];
 }
 
 export interface ConnectionListener {
@@ -21,6 +23,8 @@ export interface ConnectionListener {
   interrupted(conn: Connection): void;
   /** SSE only: the upstream POST found the session gone; `unsent` were not accepted. */
   sessionGone(conn: Connection, unsent: Frame[]): void;
+  /** SSE only: the stream came back with a new session; `stale` were queued for the old one and not sent. */
+  staleFrames(conn: Connection, stale: Frame[]): void;
 }
 
 export interface Connection {

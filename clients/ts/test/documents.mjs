@@ -104,6 +104,30 @@ export function documentTests(ctx) {
     assert.deepEqual(after.heads, rest.heads, 'neither the viewer nor the failed transaction changed the document');
     assert.equal((await docState(vera, id)).heads.join(), [...rest.heads].sort().join());
 
+    // Closing and reopening a document while the WebSocket is down: the new session subscribes it once and
+    // it stays subscribed (a queued doc.unsubscribe used to follow the new subscribe and detach it).
+    const notes = `${room}/notes`;
+    assert.equal(await bob.page.evaluate((d) => window.openDoc(d, 'json'), notes), 'ready');
+    await alice.page.evaluate((d) => {
+      window.client.dropConnection();
+      window.openDoc(d, 'json');
+      window.docs[d].doc.close();
+      window.openDoc(d, 'json');
+    }, notes);
+    await until('alice to reopen the notes', async () => alice.page.evaluate((d) => window.docs[d].doc.view !== undefined, notes));
+    await bob.page.evaluate((d) => window.docs[d].doc.ops([{ op: 'put', path: ['after'], value: 'reopen' }]), notes);
+    await until('alice\'s reopened view to follow bob\'s op', async () =>
+      (await docState(alice, notes)).json?.after === 'reopen');
+
+    // A closed client: a document's pending ready rejects with closed, and so does one opened afterwards.
+    const closedCodes = await vera.page.evaluate(async (d) => {
+      const pending = window.client.openDocument(`${d}-late`, { mode: 'json' });
+      window.client.close();
+      const after = window.client.openDocument(`${d}-after`, { mode: 'json' });
+      return Promise.all([pending.ready.then(() => 'ready', (e) => e.code), after.ready.then(() => 'ready', (e) => e.code)]);
+    }, `${room}/thread`);
+    assert.deepEqual(closedCodes, ['closed', 'closed']);
+
     for (const c of [alice, bob, vera]) await c.page.close();
   });
 
@@ -167,6 +191,23 @@ export function documentTests(ctx) {
     assert.deepEqual(rest.view.messages.slice(-2).map((m) => m.id), ['carol-late', 'dave-late']);
     assert.equal(await carol.page.evaluate(() => window.client.status.session), session, 'the SSE session was resumed, not replaced');
     assert.deepEqual(await carol.page.evaluate(() => window.rec.errors), []);
+
+    // Frames still queued when carol's SSE connection closes (one POST in flight, four waiting) go out on the
+    // resumed session: every publish is acked once, and the topic holds each exactly once.
+    const seqs = await carol.page.evaluate(async (topic) => {
+      const acks = Array.from({ length: 5 }, (_, i) => window.client.publish(topic, { i }).then((a) => a.seq, (e) => e.code));
+      window.client.dropConnection();
+      return Promise.all(acks);
+    }, `${room}/chat`);
+    assert.deepEqual([...seqs].sort((a, b) => a - b), [1, 2, 3, 4, 5], `acks: ${seqs}`);
+    const history = await (await fetch(`${server.url}/api/v1/rooms/${room}/channels/chat/events`, {
+      headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
+    assert.deepEqual(history.events.map((e) => e.data.i).sort(), [0, 1, 2, 3, 4]);
+    assert.equal(await carol.page.evaluate(() => window.client.status.session), session, 'still the same session');
+    // carol's replica, detached when her connection closed, subscribed again and still syncs.
+    await carol.page.evaluate((d) => window.docs[d].doc.change((x) => { x.messages.push({ id: 'carol-last', author: 'carol', text: 'x', status: 'final', time: 3 }); }), id);
+    rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'after the second SSE drop');
+    assert.equal(rest.view.messages.at(-1).id, 'carol-last');
 
     for (const c of [carol, dave, erin]) await c.page.close();
   });
