@@ -227,6 +227,7 @@ export class TandemClient {
       },
       sessionGone: (conn, unsent) => { if (conn === this.conn) this.onSessionGone(conn as SseConnection, unsent); },
       staleFrames: (conn, stale) => { if (conn === this.conn) this.requests.requeueUnsent(stale); },
+      refused: (conn, frames, error) => { if (conn === this.conn) this.onRefused(frames, error); },
     };
     this.log('tandem: opening', kind);
     if (kind === 'websocket') {
@@ -364,6 +365,15 @@ export class TandemClient {
       }
     }
     this.scheduleReconnect(info.error);
+  }
+
+  /** An SSE body the server (or a proxy) refused whole: its requests fail, its documents' sync is repaired. */
+  private onRefused(frames: Frame[], error: TandemError): void {
+    this.log('tandem: upstream body refused', error.code, error.message);
+    for (const frame of frames) {
+      if (frame.id != null && this.requests.has(String(frame.id))) this.requests.settle(frame, error);
+      else if (frame.type === 'doc.sync') this.documents.onError({ ...frame, id: undefined }, error);
+    }
   }
 
   private onSessionGone(conn: SseConnection, unsent: Frame[]): void {

@@ -48,11 +48,18 @@ export class Documents {
     this.open.get(String(frame.doc))?._onFrame(frame);
   }
 
-  /** An error frame without a pending request: true when it names an open document. */
+  /**
+   * An error without a pending request that names an open document (a refused `doc.sync`): the app hears
+   * it, and a sync document subscribes again, because Automerge counts a refused message as sent and would
+   * never send its changes again. Not for `too_large` (the same message would be refused again) nor
+   * `forbidden` (a read-only role): the document stops syncing until the next session.
+   */
   onError(frame: Frame, error: TandemError): boolean {
     const doc = typeof frame.doc === 'string' ? this.open.get(frame.doc) : undefined;
-    doc?._onError(error);
-    return doc !== undefined;
+    if (!doc) return false;
+    doc._onError(error);
+    if (doc.mode === 'sync' && error.code !== 'too_large' && error.code !== 'forbidden') doc._subscribe();
+    return true;
   }
 
   /** A new session: every document subscribes again (a fresh snapshot merges what changed meanwhile). */

@@ -127,7 +127,13 @@ export class SseConnection implements Connection {
         this.sessionGone(batch.concat(this.queue.splice(0)));
         return;
       }
-      // 202, or 400/413 (the error frames arrive on the stream): either way the server has the batch.
+      if (res.status !== 202) {
+        // The body was refused as a whole (400, 413 from Tandem, or a proxy's own 413/502...): none of its
+        // frames was handled. Their requests fail with that code rather than time out.
+        const body = await res.json().catch(() => ({}));
+        const code = typeof body.code === 'string' ? body.code : res.status === 413 ? 'too_large' : 'unavailable';
+        this.listener.refused(this, batch, new TandemError(code, String(body.message ?? `upstream POST answered HTTP ${res.status}`)));
+      }
       this.flush();
     }, () => {
       // Network failure: retry the same batch (in front of anything newer) shortly.

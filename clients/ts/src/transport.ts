@@ -23,6 +23,8 @@ export interface ConnectionListener {
   interrupted(conn: Connection): void;
   /** SSE only: the upstream POST found the session gone; `unsent` were not accepted. */
   sessionGone(conn: Connection, unsent: Frame[]): void;
+  /** SSE only: an upstream body was refused as a whole (none of `frames` was handled). */
+  refused(conn: Connection, frames: Frame[], error: TandemError): void;
   /** SSE only: the stream came back with a new session; `stale` were queued for the old one and not sent. */
   staleFrames(conn: Connection, stale: Frame[]): void;
 }

@@ -204,6 +204,16 @@ export function documentTests(ctx) {
       headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
     assert.deepEqual(history.events.map((e) => e.data.i).sort(), [0, 1, 2, 3, 4]);
     assert.equal(await carol.page.evaluate(() => window.client.status.session), session, 'still the same session');
+    // A body the server refuses whole (413: a 70 KB publish is over tandem.maxFrameBytes): the request fails
+    // at once with the server's code (it used to wait for its 10 s timeout: the 413 carries no per-frame answer).
+    const tooBig = await carol.page.evaluate(async (topic) => {
+      const started = performance.now();
+      const code = await window.client.publish(topic, 'x'.repeat(70000)).then(() => 'published', (e) => e.code);
+      return { code, ms: performance.now() - started };
+    }, `${room}/chat`);
+    assert.equal(tooBig.code, 'too_large');
+    assert.ok(tooBig.ms < 5000, `refused in ${tooBig.ms} ms`);
+
     // carol's replica, detached when her connection closed, subscribed again and still syncs.
     await carol.page.evaluate((d) => window.docs[d].doc.change((x) => { x.messages.push({ id: 'carol-last', author: 'carol', text: 'x', status: 'final', time: 3 }); }), id);
     rest = await converged(server, room, 'thread/t1', [carol, dave, erin], 'after the second SSE drop');

@@ -144,11 +144,18 @@ class RefusalsIT extends DeployedTest {
         assertEquals(0, historySeq());
     }
 
+    /**
+     * The WebSocket buffer holds a document frame of tandem.maxDocumentFrameBytes (16 MiB) and then some: a
+     * 1.1 MB publish is a typed too_large and the connection stays; a frame beyond the buffer closes it with 1009.
+     */
     @Test
     void aWebSocketFrameOverTheContainersBufferClosesTheConnectionWith1009() throws Exception {
         try (WsClient ws = WsClient.connect(base, rest.token("fay", room))) {
             ws.frames.awaitType("welcome");
-            String huge = publish("huge").replace("\"x\"", "\"" + "x".repeat(1_100_000) + "\"");
+            ws.send(publish("big").replace("\"x\"", "\"" + "x".repeat(1_100_000) + "\""));
+            JsonObject refused = ws.frames.awaitReply("big");
+            assertEquals("too_large", refused.getString("code"), refused::toString);
+            String huge = publish("huge").replace("\"x\"", "\"" + "x".repeat(17_200_000) + "\"");
             ws.send(huge);
             assertEquals(1009, ws.closed.get(30, TimeUnit.SECONDS));
         }
