@@ -71,9 +71,15 @@ class JavaClientIT extends DeployedTest {
                 () -> TandemClient.create(base, "wrong-key").publish(room, "chat", json("1")));
         assertEquals("unauthorized", badKey.code());
         assertEquals(401, badKey.status());
+        // Names are checked before a URL is built: no '..' or '/' reaches another room's path.
         TandemException badRoom = assertThrows(TandemException.class, () -> tandem.publish("bad room!", "chat", json("1")));
         assertEquals("bad_request", badRoom.code());
-        assertEquals(400, badRoom.status());
+        TandemException traversal = assertThrows(TandemException.class, () -> tandem.applyOps(room, "../../other/docs/canvas",
+                json("[{\"op\":\"put\",\"path\":[\"ui\",\"x\"],\"value\":1}]").asJsonArray()));
+        assertEquals("bad_request", traversal.code());
+        TandemException serverSide = assertThrows(TandemException.class, () -> tandem.history(room, "chat", -5, 10));
+        assertEquals("bad_request", serverSide.code());
+        assertEquals(400, serverSide.status(), "the server's own refusal carries its HTTP status");
         assertEquals(2, tandem.history(room, "chat", 0, 100).seq(), "nothing refused was published");
     }
 
@@ -210,6 +216,21 @@ class JavaClientIT extends DeployedTest {
         }
         TandemException refused = assertThrows(TandemException.class, () -> RealtimeConnection.open(base, "not-a-token"));
         assertEquals("unauthorized", refused.code());
+
+        // A listener may close its own connection: it ends at once, and later calls fail with closed.
+        RealtimeConnection quitter = RealtimeConnection.open(base, tandem.mintToken(TokenRequest.of("quinn", room)));
+        quitter.subscribe(topic, new TopicListener() {
+            @Override
+            public void onEvent(TopicEvent event) {
+                quitter.close();
+            }
+        }).get(10, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        tandem.publish(room, "agent", json("{\"bye\":true}"));
+        assertEquals("closed", quitter.whenClosed().get(3, TimeUnit.SECONDS).code());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
+        TandemException afterClose = assertThrows(TandemException.class, () -> quitter.publish(topic, json("1")));
+        assertEquals("closed", afterClose.code());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

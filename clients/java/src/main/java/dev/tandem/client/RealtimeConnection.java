@@ -1,7 +1,7 @@
 package dev.tandem.client;
 
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -11,26 +11,34 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A live connection to Tandem over WebSocket with a join token: subscribe to topics and publish, with the
- * guarantees of docs/protocol.md. After a drop it reconnects (backoff 250 ms … 10 s) and subscribes every
- * topic again from its last {@code {epoch, seq}}; events it has already delivered are dropped, so a
- * {@link TopicListener} sees each seq exactly once, in order ({@code onReset} + {@code onSnapshot} when the
- * gap is older than the topic's history). A publish sent on a connection that dropped fails with
- * {@code disconnected} (it may have been applied: it is never sent twice). Listeners run on one thread
- * per connection, in the order frames arrive.
+ * guarantees of docs/protocol.md. After a drop (or when the server falls silent for 2.5 heartbeats) it
+ * reconnects (backoff 250 ms … 10 s) and subscribes every topic again from its last {@code {epoch, seq}};
+ * events it has already delivered are dropped, so a {@link TopicListener} sees each seq exactly once, in
+ * order ({@code onReset} + {@code onSnapshot} when the gap is older than the topic's history). A request
+ * sent on a connection that dropped fails with {@code disconnected} (it may have been applied: it is never
+ * sent twice); one that waited for a connection longer than its timeout fails with {@code timeout} and is
+ * not sent later. A refused or expired token, {@code bye} without {@code reconnect}, or {@link #close()}
+ * ends the connection for good ({@link #whenClosed()}); later calls fail with that reason.
+ *
+ * <p>Everything runs on one thread per connection: listeners, and the completion of the futures this class
+ * returns. A listener may call the connection (publish, subscribe, close) but must not block on a future it
+ * returns (its answer is delivered on that same thread).
  *
  * <pre>{@code
  * try (RealtimeConnection rt = RealtimeConnection.open(tandem.base(), token)) {
@@ -42,34 +50,46 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class RealtimeConnection implements AutoCloseable {
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final System.Logger LOG = System.getLogger(RealtimeConnection.class.getName());
+    private static final long REQUEST_TIMEOUT_MS = 10_000;
+    /** How long a socket may take from opening to the server's welcome. */
+    private static final long WELCOME_TIMEOUT_MS = 15_000;
+    /** Close codes after which reconnecting with the same token cannot help. */
+    private static final Map<Integer, String> FATAL_CLOSE_CODES = Map.of(4401, "unauthorized", 4402, "token_expired",
+            4403, "forbidden");
 
     private final URI endpoint;
     private final String token;
     private final HttpClient http;
-    private static final System.Logger LOG = System.getLogger(RealtimeConnection.class.getName());
-
     private volatile Thread thread;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tandem-realtime");
         t.setDaemon(true);
         thread = t;
         return t;
     });
-    private final AtomicLong ids = new AtomicLong();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<String, TopicState> topics = new LinkedHashMap<>();
-    private final CompletableFuture<String> firstWelcome = new CompletableFuture<>();
 
-    // Confined to the scheduler thread: every state change and every callback runs there.
+    {
+        // Once shut down, pending timeouts and reconnects are dropped, and the thread ends.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+    private final CompletableFuture<String> firstWelcome = new CompletableFuture<>();
+    private final CompletableFuture<TandemException> ended = new CompletableFuture<>();
+
+    // Confined to the connection's thread.
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<String, TopicState> topics = new LinkedHashMap<>();
+    private long nextId;
     private WebSocket socket;
+    private long socketOpenedAt;
+    private long lastHeard;
+    private long heartbeatMs = 20_000;
     private String session;
     private boolean ready;
-    private boolean closed;
+    private TandemException closedBy;
     private int attempt;
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
-    private final List<Pending> queued = new ArrayList<>();
 
     private RealtimeConnection(URI base, String token) {
         String ws = base.toString().replaceFirst("^http", "ws").replaceAll("/+$", "");
@@ -82,8 +102,9 @@ public final class RealtimeConnection implements AutoCloseable {
     public static RealtimeConnection open(URI base, String token) {
         RealtimeConnection connection = new RealtimeConnection(base, token);
         connection.scheduler.execute(connection::connect);
+        connection.scheduler.scheduleWithFixedDelay(connection::watchdog, 1, 1, TimeUnit.SECONDS);
         try {
-            connection.firstWelcome.get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            connection.firstWelcome.get(WELCOME_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             connection.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -97,6 +118,11 @@ public final class RealtimeConnection implements AutoCloseable {
         return onThread(() -> session);
     }
 
+    /** Completes, with the reason, when the connection has ended for good (closed, token refused or expired). */
+    public CompletableFuture<TandemException> whenClosed() {
+        return ended.copy();
+    }
+
     /**
      * Subscribes to {@code topic} ({@code <room>/<channel>}); completes when the server has acknowledged it,
      * or fails with its refusal ({@code forbidden}...). Subscribing to a topic again replaces its listener.
@@ -105,11 +131,15 @@ public final class RealtimeConnection implements AutoCloseable {
         return onThread(() -> {
             TopicState state = new TopicState(topic, listener);
             topics.put(topic, state);
-            return request(subscribeFrame(state)).thenApply(ack -> (Void) null);
-        }).whenComplete((ok, error) -> {
-            if (error != null) {
-                scheduler.execute(() -> topics.remove(topic));
-            }
+            return request(subscribeFrame(state)).handle((ack, error) -> {
+                if (error != null) {
+                    if (!(error instanceof TandemException t) || !"disconnected".equals(t.code())) {
+                        topics.remove(topic, state); // refused (or timed out): not subscribed
+                    }
+                    throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
+                }
+                return (Void) null;
+            });
         });
     }
 
@@ -130,138 +160,185 @@ public final class RealtimeConnection implements AutoCloseable {
 
     /** Drops the connection as a network failure would (for tests): it reconnects and resumes. */
     public void dropConnection() {
-        scheduler.execute(() -> {
+        execute(() -> {
             if (socket != null) {
-                socket.abort();
-                onClosed(socket, "dropped by the client", null);
+                WebSocket dropped = socket;
+                dropped.abort();
+                onSocketGone(dropped, "dropped by the client", null);
             }
         });
     }
 
+    /** Ends the connection for good; pending requests fail with {@code closed}. */
     @Override
     public void close() {
+        if (Thread.currentThread() == thread) {
+            shutDown(new TandemException("closed", "the connection was closed"));
+            return;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
-                closed = true;
-                if (socket != null) {
-                    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
-                }
-                failAll(new TandemException("closed", "the connection was closed"));
+                shutDown(new TandemException("closed", "the connection was closed"));
                 done.complete(null);
             });
             done.get(5, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // already shut down
-        } finally {
-            scheduler.shutdown();
+        } catch (Exception alreadyShutDown) {
+            // nothing left to close
         }
     }
 
-    // --- connection lifecycle (scheduler thread) ---------------------------------------------------
+    // --- connection lifecycle (connection thread) --------------------------------------------------
 
     private void connect() {
-        if (closed) {
+        if (closedBy != null) {
             return;
         }
         http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(endpoint, new Listener())
-                .whenComplete((ws, error) -> scheduler.execute(() -> {
-                    if (error != null) {
-                        onClosed(null, String.valueOf(error), null);
-                    } else if (closed) {
-                        ws.abort();
-                    } else {
-                        socket = ws;
-                        send(ws, Json.createObjectBuilder().add("type", "hello").add("id", "hello").add("token", token).build());
+                .whenComplete((ws, error) -> {
+                    boolean handed = execute(() -> {
+                        if (error != null) {
+                            onSocketGone(null, String.valueOf(error), null);
+                        } else if (closedBy != null) {
+                            ws.abort();
+                        } else {
+                            socket = ws;
+                            socketOpenedAt = lastHeard = System.currentTimeMillis();
+                            sending = CompletableFuture.completedFuture(null); // a new socket starts a new chain
+                            send(ws, Json.createObjectBuilder().add("type", "hello").add("id", "hello").add("token", token).build());
+                        }
+                    });
+                    if (!handed && ws != null) {
+                        ws.abort(); // closed meanwhile: never leave a socket open on the server
                     }
-                }));
+                });
+    }
+
+    /** Every second: a socket that never got its welcome, or a server silent for 2.5 heartbeats, is replaced. */
+    private void watchdog() {
+        if (socket == null || closedBy != null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String why = !ready && now - socketOpenedAt > WELCOME_TIMEOUT_MS ? "no welcome within " + WELCOME_TIMEOUT_MS + " ms"
+                : ready && now - lastHeard > heartbeatMs * 5 / 2 ? "nothing heard for " + (now - lastHeard) + " ms" : null;
+        if (why != null) {
+            WebSocket dead = socket;
+            dead.abort();
+            onSocketGone(dead, why, null);
+        }
     }
 
     private void onWelcome(WebSocket ws, JsonObject welcome) {
         session = welcome.getString("session");
+        heartbeatMs = welcome.containsKey("heartbeatMs") ? Math.max(1_000, welcome.getJsonNumber("heartbeatMs").longValue()) : heartbeatMs;
         ready = true;
         attempt = 0;
-        // A new WebSocket is a new session: every topic starts over from its position, before queued requests
-        // (a topic whose first subscribe is still queued goes with that one).
-        java.util.Set<String> queuedTopics = new java.util.HashSet<>();
-        queued.stream().filter(p -> "subscribe".equals(p.frame.getString("type"))).forEach(p -> queuedTopics.add(p.frame.getString("topic")));
-        for (TopicState state : topics.values()) {
-            if (queuedTopics.contains(state.topic)) {
-                continue;
+        List<Pending> waiting = pending.values().stream().filter(p -> !p.sent).toList();
+        // A new WebSocket is a new session: every topic starts over from its position, before the requests
+        // that waited (a topic whose first subscribe is among them goes with that one).
+        Set<String> waitingTopics = new HashSet<>();
+        waiting.stream().filter(p -> "subscribe".equals(p.frame.getString("type"))).forEach(p -> waitingTopics.add(p.frame.getString("topic")));
+        for (TopicState state : List.copyOf(topics.values())) {
+            if (!waitingTopics.contains(state.topic)) {
+                resubscribe(state);
             }
-            request(subscribeFrame(state)).whenComplete((ack, error) -> {
-                if (error instanceof TandemException t && !"disconnected".equals(t.code()) && !"closed".equals(t.code())) {
-                    scheduler.execute(() -> topics.remove(state.topic, state));
-                }
-            });
         }
-        List<Pending> waiting = new ArrayList<>(queued);
-        queued.clear();
         waiting.forEach(p -> transmit(ws, p));
         firstWelcome.complete(session);
     }
 
-    /** The socket is gone; {@code fatalCode} (e.g. {@code unauthorized}) when reconnecting cannot help. */
-    private void onClosed(WebSocket ws, String reason, String fatalCode) {
+    private void resubscribe(TopicState state) {
+        request(subscribeFrame(state)).whenComplete((ack, error) -> {
+            if (error instanceof TandemException t && topics.get(state.topic) == state) {
+                switch (t.code()) {
+                    case "disconnected", "closed" -> { } // the next session subscribes it again
+                    case "timeout" -> {
+                        if (ready) {
+                            resubscribe(state); // lost with a stalled server: keep trying while connected
+                        }
+                    }
+                    default -> {
+                        topics.remove(state.topic, state); // refused now (e.g. the grant is gone)
+                        LOG.log(System.Logger.Level.WARNING, "tandem: " + state.topic + " could not be resumed: " + t.getMessage());
+                    }
+                }
+            }
+        });
+    }
+
+    /** The socket is gone; {@code fatal} (e.g. {@code unauthorized}) when reconnecting cannot help. */
+    private void onSocketGone(WebSocket ws, String reason, TandemException fatal) {
         if (ws != null && ws != socket) {
             return; // an earlier socket
         }
         socket = null;
         ready = false;
         TandemException lost = new TandemException("disconnected", "the connection was lost before the answer: " + reason);
-        pending.values().removeIf(p -> {
+        for (Pending p : List.copyOf(pending.values())) {
             if (p.sent) {
-                p.future.completeExceptionally(lost);
-                return true;
+                fail(p, lost);
             }
-            return false;
-        });
-        if (fatalCode != null || closed) {
-            closed = true;
-            TandemException error = new TandemException(fatalCode != null ? fatalCode : "closed", reason);
-            failAll(error);
-            firstWelcome.completeExceptionally(error);
+        }
+        if (fatal != null || closedBy != null) {
+            shutDown(fatal != null ? fatal : closedBy);
             return;
         }
         long delay = Math.min(10_000, 250L << Math.min(attempt++, 6));
         scheduler.schedule(this::connect, delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1), TimeUnit.MILLISECONDS);
     }
 
-    private void failAll(TandemException error) {
-        pending.values().forEach(p -> p.future.completeExceptionally(error));
-        pending.clear();
-        queued.clear();
+    private void shutDown(TandemException reason) {
+        if (closedBy == null) {
+            closedBy = reason;
+        }
+        if (socket != null) {
+            WebSocket s = socket;
+            socket = null;
+            ready = false;
+            s.sendClose(WebSocket.NORMAL_CLOSURE, "bye").whenComplete((x, e) -> s.abort());
+        }
+        List.copyOf(pending.values()).forEach(p -> fail(p, closedBy));
+        firstWelcome.completeExceptionally(closedBy);
+        ended.complete(closedBy);
+        scheduler.shutdown();
     }
 
-    // --- frames (scheduler thread) -----------------------------------------------------------------
+    // --- frames (connection thread) ----------------------------------------------------------------
 
     private void onFrame(WebSocket ws, JsonObject frame) {
         switch (frame.getString("type", "")) {
             case "welcome" -> onWelcome(ws, frame);
-            case "ack" -> settle(frame, null);
-            case "error" -> {
-                TandemException error = new TandemException(frame.getString("code", "internal"), frame.getString("message", ""));
-                if (frame.containsKey("id") && pending.containsKey(frame.getString("id", ""))) {
-                    settle(frame, error);
-                } else if ("hello".equals(frame.getString("id", null)) || !ready) {
-                    onClosed(ws, error.getMessage(), error.code()); // a refused token: reconnecting cannot help
-                    ws.abort();
-                } else {
-                    LOG.log(System.Logger.Level.WARNING, "tandem: " + error.getMessage());
-                }
-            }
+            case "ack" -> settle(frame.getString("id", ""), frame, null);
+            case "error" -> onError(ws, frame);
             case "snapshot" -> withTopic(frame, state -> state.snapshot(frame));
             case "event" -> withTopic(frame, state -> state.event(frame));
             case "reset" -> withTopic(frame, state -> state.reset(frame));
             case "bye" -> {
                 if (!frame.getBoolean("reconnect", false)) {
-                    onClosed(ws, frame.getString("message", "bye"), frame.getString("code", "closed"));
                     ws.abort();
+                    onSocketGone(ws, "bye", new TandemException(frame.getString("code", "closed"), frame.getString("message", "bye")));
                 }
             }
             default -> {
                 // ping (no answer needed), token_expiring, document frames: nothing to do here
             }
+        }
+    }
+
+    private void onError(WebSocket ws, JsonObject frame) {
+        TandemException error = new TandemException(frame.getString("code", "internal"), frame.getString("message", ""));
+        String id = frame.getString("id", "");
+        if (pending.containsKey(id)) {
+            settle(id, null, error);
+        } else if (!ready) {
+            // The hello was refused: for a bad or expired token reconnecting cannot help; anything else
+            // (limit_exceeded while the server has not yet noticed the old socket is gone) is worth a retry.
+            ws.abort();
+            boolean fatal = "unauthorized".equals(error.code()) || "token_expired".equals(error.code());
+            onSocketGone(ws, error.getMessage(), fatal ? error : null);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "tandem: " + error.getMessage());
         }
     }
 
@@ -276,20 +353,21 @@ public final class RealtimeConnection implements AutoCloseable {
         }
     }
 
+    // --- requests (connection thread) --------------------------------------------------------------
+
     private CompletableFuture<JsonObject> request(JsonObjectBuilder frame) {
-        String id = Long.toString(ids.incrementAndGet());
-        Pending p = new Pending(frame.add("id", id).build(), new CompletableFuture<>());
+        if (closedBy != null) {
+            return CompletableFuture.failedFuture(closedBy);
+        }
+        String id = Long.toString(++nextId);
+        Pending p = new Pending(id, frame.add("id", id).build());
         pending.put(id, p);
-        p.future.orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, error) -> pending.remove(id));
+        p.timer = scheduler.schedule(() -> fail(p, new TandemException("timeout", "no answer to "
+                + p.frame.getString("type") + " within " + REQUEST_TIMEOUT_MS + " ms")), REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (ready && socket != null) {
             transmit(socket, p);
-        } else {
-            queued.add(p);
         }
-        return p.future.exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                error instanceof java.util.concurrent.TimeoutException
-                        ? new TandemException("timeout", "no answer to " + p.frame.getString("type") + " within " + REQUEST_TIMEOUT)
-                        : error));
+        return p.future;
     }
 
     private void transmit(WebSocket ws, Pending p) {
@@ -297,14 +375,25 @@ public final class RealtimeConnection implements AutoCloseable {
         send(ws, p.frame);
     }
 
-    private void settle(JsonObject frame, TandemException error) {
-        Pending p = pending.remove(frame.getString("id", ""));
+    private void settle(String id, JsonObject ack, TandemException error) {
+        Pending p = pending.remove(id);
         if (p != null) {
+            p.timer.cancel(false);
             if (error != null) {
                 p.future.completeExceptionally(error);
             } else {
-                p.future.complete(frame);
+                p.future.complete(ack);
             }
+        }
+    }
+
+    /** Fails a request and forgets it: a request that timed out while waiting is never sent later. */
+    private void fail(Pending p, TandemException error) {
+        if (pending.remove(p.id) != null) {
+            if (p.timer != null) {
+                p.timer.cancel(false);
+            }
+            p.future.completeExceptionally(error);
         }
     }
 
@@ -322,26 +411,48 @@ public final class RealtimeConnection implements AutoCloseable {
         return frame;
     }
 
+    // --- threads -----------------------------------------------------------------------------------
+
     /** Runs {@code work} on the connection's thread (directly when already there: a listener calling back). */
-    private <T> T onThread(java.util.concurrent.Callable<T> work) {
+    private <T> T onThread(Callable<T> work) {
         if (Thread.currentThread() == thread) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return call(work);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        scheduler.execute(() -> {
+        if (!execute(() -> {
             try {
-                result.complete(work.call());
-            } catch (Exception e) {
+                result.complete(call(work));
+            } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        });
-        return result.join();
+        })) {
+            throw closedBy != null ? closedBy : new TandemException("closed", "the connection was closed");
+        }
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static <T> T call(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Queues {@code task} on the connection's thread; false when the connection is shut down. */
+    private boolean execute(Runnable task) {
+        try {
+            scheduler.execute(task);
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            return false;
+        }
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -350,51 +461,67 @@ public final class RealtimeConnection implements AutoCloseable {
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                scheduler.execute(() -> {
-                    if (ws != socket) {
-                        return;
-                    }
-                    JsonValue value;
-                    try (var reader = Json.createReader(new StringReader(text))) {
-                        value = reader.readValue();
-                    }
-                    // Under load the server sends several frames as one JSON array, in order.
-                    for (JsonValue frame : value instanceof jakarta.json.JsonArray array ? array : List.of(value)) {
-                        if (frame instanceof JsonObject object && ws == socket) {
-                            onFrame(ws, object);
-                        }
-                    }
-                });
+            if (!last) {
+                ws.request(1);
+                return null;
             }
-            ws.request(1);
+            String text = partial.toString();
+            partial.setLength(0);
+            boolean handed = execute(() -> {
+                try {
+                    if (ws == socket) {
+                        lastHeard = System.currentTimeMillis();
+                        onMessage(ws, text);
+                    }
+                } finally {
+                    ws.request(1); // the next message only once this one is handled: the server's flow control holds
+                }
+            });
+            if (!handed) {
+                ws.abort();
+            }
             return null;
         }
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            // 4401 / 4402: the token was refused or expired; reconnecting with it cannot help.
-            scheduler.execute(() -> onClosed(ws, statusCode + " " + reason,
-                    statusCode == 4401 ? "unauthorized" : statusCode == 4402 ? "token_expired" : null));
+            String fatal = FATAL_CLOSE_CODES.get(statusCode);
+            execute(() -> onSocketGone(ws, statusCode + " " + reason, fatal == null ? null : new TandemException(fatal, reason)));
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            scheduler.execute(() -> onClosed(ws, String.valueOf(error), null));
+            execute(() -> onSocketGone(ws, String.valueOf(error), null));
+        }
+    }
+
+    private void onMessage(WebSocket ws, String text) {
+        JsonValue value;
+        try (var reader = Json.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (RuntimeException malformed) {
+            LOG.log(System.Logger.Level.WARNING, "tandem: unreadable frame dropped: " + malformed);
+            return;
+        }
+        // Under load the server sends several frames as one JSON array, in order.
+        for (JsonValue frame : value instanceof JsonArray array ? array : List.of(value)) {
+            if (frame instanceof JsonObject object && ws == socket) {
+                onFrame(ws, object);
+            }
         }
     }
 
     private static final class Pending {
+        final String id;
         final JsonObject frame;
-        final CompletableFuture<JsonObject> future;
+        final CompletableFuture<JsonObject> future = new CompletableFuture<>();
+        ScheduledFuture<?> timer;
         boolean sent;
 
-        Pending(JsonObject frame, CompletableFuture<JsonObject> future) {
+        Pending(String id, JsonObject frame) {
+            this.id = id;
             this.frame = frame;
-            this.future = future;
         }
     }
 
@@ -410,17 +537,26 @@ public final class RealtimeConnection implements AutoCloseable {
             this.listener = listener;
         }
 
+        /** Subscribed without a position (new, or after a reset): events wait for the snapshot. */
+        boolean awaitingSnapshot() {
+            return epoch == null;
+        }
+
         void snapshot(JsonObject frame) {
             epoch = frame.getString("epoch");
             seq = frame.getJsonNumber("seq").longValue();
             List<TopicEvent> events = new ArrayList<>();
-            for (JsonValue v : frame.getJsonArray("events") == null ? List.<JsonValue>of() : frame.getJsonArray("events")) {
+            JsonArray list = frame.getJsonArray("events");
+            for (JsonValue v : list == null ? List.<JsonValue>of() : list) {
                 events.add(eventOf(topic, epoch, v.asJsonObject()));
             }
             listener.onSnapshot(topic, epoch, seq, List.copyOf(events), frame.get("state"));
         }
 
         void event(JsonObject frame) {
+            if (awaitingSnapshot()) {
+                return; // from before this subscription's snapshot, which covers it
+            }
             String eventEpoch = frame.getString("epoch");
             long eventSeq = frame.getJsonNumber("seq").longValue();
             if (eventEpoch.equals(epoch) && eventSeq <= seq) {
@@ -438,7 +574,7 @@ public final class RealtimeConnection implements AutoCloseable {
         }
 
         private static TopicEvent eventOf(String topic, String epoch, JsonObject e) {
-            JsonNumber ts = e.getJsonNumber("ts");
+            var ts = e.getJsonNumber("ts");
             return new TopicEvent(topic, epoch, e.getJsonNumber("seq").longValue(), e.get("data"), e.getString("from", null),
                     ts == null ? 0 : ts.longValue(), e.getBoolean("redacted", false));
         }

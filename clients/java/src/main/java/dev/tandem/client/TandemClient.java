@@ -10,7 +10,6 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,6 +34,7 @@ import java.util.Objects;
  */
 public final class TandemClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final URI base;
     private final String apiKey;
@@ -63,7 +63,7 @@ public final class TandemClient {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("identity", request.identity())
                 .add("rooms", strings(request.rooms()))
-                .add("role", request.role());
+                .add("role", request.role() == null ? "collaborator" : request.role());
         if (request.name() != null) {
             body.add("name", request.name());
         }
@@ -167,8 +167,15 @@ public final class TandemClient {
         return path.toString();
     }
 
+    /**
+     * A room, channel or document name segment as the server accepts them ({@code [A-Za-z0-9_-]{1,64}});
+     * anything else is refused here, so that {@code ..} or a {@code /} can never reach another room's URL.
+     */
     private static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        if (s == null || !NAME.matcher(s).matches()) {
+            throw new TandemException("bad_request", "not a valid name (letters, digits, _ and -, at most 64): " + s);
+        }
+        return s;
     }
 
     private HttpRequest.Builder request(String path) {
