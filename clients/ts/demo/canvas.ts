@@ -118,9 +118,13 @@ export async function setupCanvas(client: TandemClient, room: string, me: string
 
   let drawing: { id: string; pending: number[] } | null = null;
   let flushFrame = 0;
+  // Screen to canvas coordinates through the SVG's own transform (the card may not have the canvas's aspect
+  // ratio: the drawing is centred, as `viewBox` does, and every page maps points the same way).
   const point = (e: PointerEvent): number[] => {
-    const box = svg.getBoundingClientRect();
-    return [Math.round(((e.clientX - box.left) / box.width) * WIDTH), Math.round(((e.clientY - box.top) / box.height) * HEIGHT)];
+    const matrix = svg.getScreenCTM();
+    if (!matrix) return [0, 0];
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(matrix.inverse());
+    return [Math.round(Math.min(WIDTH, Math.max(0, p.x))), Math.round(Math.min(HEIGHT, Math.max(0, p.y)))];
   };
   const flush = () => {
     flushFrame = 0;
