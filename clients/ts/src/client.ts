@@ -13,7 +13,7 @@ import { SseConnection } from './sse.js';
 import { Subscription } from './subscription.js';
 import type { SyncDocument } from './sync-document.js';
 import { reconnectDelay } from './timing.js';
-import { applyEvent, applyReset, applySnapshot, subscribeFrame, type TopicState } from './topics.js';
+import { Topics } from './topics.js';
 import type { ClosedInfo, Connection, ConnectionListener } from './transport.js';
 import type {
   ConnectionState, PublishOptions, PublishResult, Reset, Snapshot, Status, SubscriptionHandlers, TandemClientOptions,
@@ -46,7 +46,13 @@ export class TandemClient {
   private sseUnsent: Frame[] = [];
   private statusValue: Status = { state: 'idle', transport: null, attempt: 0 };
   private readonly requests = new Requests();
-  private readonly topics = new Map<string, TopicState>();
+  private readonly topics = new Topics({
+    request: (frame) => this.request(frame),
+    isConnected: () => this.ready && this.conn !== null,
+    isClosed: () => this.closedByUser,
+    dropQueued: (which) => this.requests.unqueue((p) => which(p.frame)),
+    log: (...args) => this.log(...args),
+  });
   private readonly documents = new Documents({
     request: (frame, timeoutMs) => this.request(frame, timeoutMs),
     sendNow: (frame) => this.sendNow(frame),
@@ -129,13 +135,7 @@ export class TandemClient {
   }
 
   subscribe<T = unknown>(topic: string, handlers: SubscriptionHandlers<T> = {}): Subscription<T> {
-    if (this.topics.has(topic)) throw new TandemError('bad_request', `already subscribed to ${topic}`);
-    const subscription = new Subscription<T>(topic, this);
-    const state: TopicState = { topic, handlers, subscription, position: null, kind: null, state: undefined };
-    this.topics.set(topic, state);
-    // Sent now when connected, else queued for the next welcome (a new session re-sends every topic).
-    this.sendSubscribe(state);
-    return subscription;
+    return this.topics.subscribe(topic, handlers);
   }
 
   /** Publishes `data`; resolves with the assigned `{epoch, seq}` or rejects with a TandemError. */
@@ -175,33 +175,6 @@ export class TandemClient {
     if (!this.ready || !this.conn) return false;
     this.conn.send([frame]);
     return true;
-  }
-
-  private sendSubscribe(state: TopicState): void {
-    this.request(subscribeFrame(state)).then(() => state.subscription._settle(), (error: TandemError) => {
-      if (error.code === 'disconnected' || error.code === 'closed') return; // re-sent on the next session
-      if (this.topics.get(state.topic) !== state) return;
-      if (error.code === 'timeout' && !this.closedByUser) {
-        // Lost with its connection: the next session subscribes again; a live one retries now.
-        if (this.ready) this.sendSubscribe(state);
-        return;
-      }
-      this.topics.delete(state.topic);
-      state.subscription._settle(error);
-      state.handlers.onError?.(error);
-    });
-  }
-
-  private unsubscribe(topic: string): Promise<void> {
-    if (!this.topics.delete(topic)) return Promise.resolve();
-    // Drop any subscribe still waiting for a connection.
-    this.requests.unqueue((p) => p.frame.type === 'subscribe' && p.frame.topic === topic);
-    if (!this.ready) return Promise.resolve();
-    return this.request({ type: 'unsubscribe', topic }).then(() => undefined);
-  }
-
-  private topicState(topic: string): TopicState | undefined {
-    return this.topics.get(topic);
   }
 
   // --- connection lifecycle ----------------------------------------------------------------------
@@ -252,9 +225,9 @@ export class TandemClient {
         this.events.emit('error', error);
         return;
       }
-      case 'snapshot': return this.onSnapshot(frame as unknown as Snapshot);
-      case 'event': return this.onEvent(frame as unknown as TandemEvent);
-      case 'reset': return this.onReset(frame as unknown as Reset);
+      case 'snapshot': return this.topics.onSnapshot(frame as unknown as Snapshot);
+      case 'event': return this.topics.onEvent(frame as unknown as TandemEvent);
+      case 'reset': return this.topics.onReset(frame as unknown as Reset);
       case 'doc.snapshot':
       case 'doc.sync':
       case 'doc.patch':
@@ -298,7 +271,7 @@ export class TandemClient {
       // Every topic starts over on this session: replay from our position, or a fresh snapshot.
       // Subscribes queued meanwhile are replaced by these, which go first, before the app's requests.
       const appRequests = this.requests.takeQueued((p) => !isSubscribe(p.frame));
-      for (const state of this.topics.values()) this.sendSubscribe(state);
+      this.topics.onNewSession();
       this.documents.onNewSession();
       this.requests.requeue(appRequests);
     } else {
@@ -313,31 +286,6 @@ export class TandemClient {
     this.setStatus('connected');
     this.events.emit('welcome', welcome);
     this.settleConnect();
-  }
-
-  private onSnapshot(snapshot: Snapshot): void {
-    const state = this.topics.get(snapshot.topic);
-    if (!state) return;
-    applySnapshot(state, snapshot);
-    state.subscription._settle();
-    state.handlers.onSnapshot?.(snapshot);
-  }
-
-  private onEvent(event: TandemEvent): void {
-    const state = this.topics.get(event.topic);
-    if (!state) return;
-    if (!applyEvent(state, event)) {
-      this.log('tandem: duplicate dropped', event.topic, event.seq);
-      return;
-    }
-    state.handlers.onEvent?.(event);
-  }
-
-  private onReset(reset: Reset): void {
-    const state = this.topics.get(reset.topic);
-    if (!state) return;
-    applyReset(state); // the snapshot that follows sets the position again
-    state.handlers.onReset?.(reset);
   }
 
   private onClosed(conn: Connection, info: ClosedInfo): void {

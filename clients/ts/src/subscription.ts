@@ -1,6 +1,6 @@
 /** The app's handle on one subscribed topic. */
-import type { TandemClient } from './client.js';
 import type { TandemError } from './errors.js';
+import type { Topics } from './topics.js';
 import type { Position } from './types.js';
 
 /** A live subscription to one topic. */
@@ -9,7 +9,7 @@ export class Subscription<T = unknown> {
   readonly ready: Promise<void>;
   private settle!: { resolve(): void; reject(e: TandemError): void; done: boolean };
 
-  constructor(readonly topic: string, private readonly client: TandemClient) {
+  constructor(readonly topic: string, private readonly topics: Topics) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject, done: false };
     });
@@ -18,16 +18,16 @@ export class Subscription<T = unknown> {
 
   /** Last `{epoch, seq}` the app has seen on this topic. */
   get position(): Position | null {
-    return this.client['topicState'](this.topic)?.position ?? null;
+    return this.topics.get(this.topic)?.position ?? null;
   }
 
   /** State channels: the current value (snapshot with every merge patch applied). */
   get state(): T | undefined {
-    return this.client['topicState'](this.topic)?.state as T | undefined;
+    return this.topics.get(this.topic)?.state as T | undefined;
   }
 
   unsubscribe(): Promise<void> {
-    return this.client['unsubscribe'](this.topic);
+    return this.topics.unsubscribe(this.topic);
   }
 
   /** @internal */

@@ -1,11 +1,98 @@
 /**
- * Resume bookkeeping, per topic: the last `{epoch, seq}` the app has seen, which resumes the topic
- * on the next session and drops events it has already seen, so the app sees each seq exactly once.
+ * The client's topics: subscriptions and their resume bookkeeping, per topic the last `{epoch, seq}` the
+ * app has seen, which resumes the topic on the next session and drops events it has already seen, so the
+ * app sees each seq exactly once.
  */
+import { TandemError } from './errors.js';
 import type { Frame } from './frames.js';
 import { applyMergePatch } from './merge-patch.js';
-import type { Subscription } from './subscription.js';
-import type { Position, Snapshot, SubscriptionHandlers, TandemEvent } from './types.js';
+import { Subscription } from './subscription.js';
+import type { Position, Reset, Snapshot, SubscriptionHandlers, TandemEvent } from './types.js';
+
+/** How topics reach the connection; implemented by the client. */
+export interface TopicLink {
+  request(frame: Frame): Promise<Frame>;
+  /** Whether a session is ready now. */
+  isConnected(): boolean;
+  /** Whether the app closed the client. */
+  isClosed(): boolean;
+  /** Forgets queued requests `which` selects. */
+  dropQueued(which: (frame: Frame) => boolean): void;
+  log(...args: unknown[]): void;
+}
+
+export class Topics {
+  private readonly states = new Map<string, TopicState>();
+
+  constructor(private readonly link: TopicLink) {}
+
+  subscribe<T>(topic: string, handlers: SubscriptionHandlers<T>): Subscription<T> {
+    if (this.states.has(topic)) throw new TandemError('bad_request', `already subscribed to ${topic}`);
+    const subscription = new Subscription<T>(topic, this);
+    const state: TopicState = { topic, handlers, subscription, position: null, kind: null, state: undefined };
+    this.states.set(topic, state);
+    // Sent now when connected, else queued for the next welcome (a new session re-sends every topic).
+    this.sendSubscribe(state);
+    return subscription;
+  }
+
+  unsubscribe(topic: string): Promise<void> {
+    if (!this.states.delete(topic)) return Promise.resolve();
+    // Drop any subscribe still waiting for a connection.
+    this.link.dropQueued((f) => f.type === 'subscribe' && f.topic === topic);
+    if (!this.link.isConnected()) return Promise.resolve();
+    return this.link.request({ type: 'unsubscribe', topic }).then(() => undefined);
+  }
+
+  get(topic: string): TopicState | undefined {
+    return this.states.get(topic);
+  }
+
+  /** A new session: every topic starts over, replaying from its position or with a fresh snapshot. */
+  onNewSession(): void {
+    for (const state of this.states.values()) this.sendSubscribe(state);
+  }
+
+  onSnapshot(snapshot: Snapshot): void {
+    const state = this.states.get(snapshot.topic);
+    if (!state) return;
+    applySnapshot(state, snapshot);
+    state.subscription._settle();
+    state.handlers.onSnapshot?.(snapshot);
+  }
+
+  onEvent(event: TandemEvent): void {
+    const state = this.states.get(event.topic);
+    if (!state) return;
+    if (!applyEvent(state, event)) {
+      this.link.log('tandem: duplicate dropped', event.topic, event.seq);
+      return;
+    }
+    state.handlers.onEvent?.(event);
+  }
+
+  onReset(reset: Reset): void {
+    const state = this.states.get(reset.topic);
+    if (!state) return;
+    applyReset(state); // the snapshot that follows sets the position again
+    state.handlers.onReset?.(reset);
+  }
+
+  private sendSubscribe(state: TopicState): void {
+    this.link.request(subscribeFrame(state)).then(() => state.subscription._settle(), (error: TandemError) => {
+      if (error.code === 'disconnected' || error.code === 'closed') return; // re-sent on the next session
+      if (this.states.get(state.topic) !== state) return;
+      if (error.code === 'timeout' && !this.link.isClosed()) {
+        // Lost with its connection: the next session subscribes again; a live one retries now.
+        if (this.link.isConnected()) this.sendSubscribe(state);
+        return;
+      }
+      this.states.delete(state.topic);
+      state.subscription._settle(error);
+      state.handlers.onError?.(error);
+    });
+  }
+}
 
 export interface TopicState {
   topic: string;

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +49,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RealtimeConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RealtimeConnection.class.getName());
-    private static final long REQUEST_TIMEOUT_MS = 10_000;
     /** How long a socket may take from opening to the server's welcome. */
     private static final long WELCOME_TIMEOUT_MS = 15_000;
     /** Close codes after which reconnecting with the same token cannot help. */
@@ -78,9 +75,8 @@ public final class RealtimeConnection implements AutoCloseable {
     private final CompletableFuture<TandemException> ended = new CompletableFuture<>();
 
     // Confined to the connection's thread.
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Requests requests = new Requests(scheduler);
     private final Map<String, TopicState> topics = new LinkedHashMap<>();
-    private long nextId;
     private WebSocket socket;
     private long socketOpenedAt;
     private long lastHeard;
@@ -234,11 +230,11 @@ public final class RealtimeConnection implements AutoCloseable {
         heartbeatMs = welcome.containsKey("heartbeatMs") ? Math.max(1_000, welcome.getJsonNumber("heartbeatMs").longValue()) : heartbeatMs;
         ready = true;
         attempt = 0;
-        List<Pending> waiting = pending.values().stream().filter(p -> !p.sent).toList();
+        List<Requests.Pending> waiting = requests.waiting();
         // A new WebSocket is a new session: every topic starts over from its position, before the requests
         // that waited (a topic whose first subscribe is among them goes with that one).
         Set<String> waitingTopics = new HashSet<>();
-        waiting.stream().filter(p -> "subscribe".equals(p.frame.getString("type"))).forEach(p -> waitingTopics.add(p.frame.getString("topic")));
+        waiting.stream().filter(p -> "subscribe".equals(p.type())).forEach(p -> waitingTopics.add(p.frame.getString("topic")));
         for (TopicState state : List.copyOf(topics.values())) {
             if (!waitingTopics.contains(state.topic)) {
                 resubscribe(state);
@@ -274,12 +270,7 @@ public final class RealtimeConnection implements AutoCloseable {
         }
         socket = null;
         ready = false;
-        TandemException lost = new TandemException("disconnected", "the connection was lost before the answer: " + reason);
-        for (Pending p : List.copyOf(pending.values())) {
-            if (p.sent) {
-                fail(p, lost);
-            }
-        }
+        requests.failSent(new TandemException("disconnected", "the connection was lost before the answer: " + reason));
         if (fatal != null || closedBy != null) {
             shutDown(fatal != null ? fatal : closedBy);
             return;
@@ -298,7 +289,7 @@ public final class RealtimeConnection implements AutoCloseable {
             ready = false;
             s.sendClose(WebSocket.NORMAL_CLOSURE, "bye").whenComplete((x, e) -> s.abort());
         }
-        List.copyOf(pending.values()).forEach(p -> fail(p, closedBy));
+        requests.failAll(closedBy);
         firstWelcome.completeExceptionally(closedBy);
         ended.complete(closedBy);
         scheduler.shutdown();
@@ -309,7 +300,7 @@ public final class RealtimeConnection implements AutoCloseable {
     private void onFrame(WebSocket ws, JsonObject frame) {
         switch (frame.getString("type", "")) {
             case "welcome" -> onWelcome(ws, frame);
-            case "ack" -> settle(frame.getString("id", ""), frame, null);
+            case "ack" -> requests.settle(frame.getString("id", ""), frame, null);
             case "error" -> onError(ws, frame);
             case "snapshot" -> withTopic(frame, state -> state.snapshot(frame));
             case "event" -> withTopic(frame, state -> state.event(frame));
@@ -329,8 +320,8 @@ public final class RealtimeConnection implements AutoCloseable {
     private void onError(WebSocket ws, JsonObject frame) {
         TandemException error = new TandemException(frame.getString("code", "internal"), frame.getString("message", ""));
         String id = frame.getString("id", "");
-        if (pending.containsKey(id)) {
-            settle(id, null, error);
+        if (requests.has(id)) {
+            requests.settle(id, null, error);
         } else if (!ready) {
             // The hello was refused: for a bad or expired token reconnecting cannot help; anything else
             // (limit_exceeded while the server has not yet noticed the old socket is gone) is worth a retry.
@@ -359,42 +350,16 @@ public final class RealtimeConnection implements AutoCloseable {
         if (closedBy != null) {
             return CompletableFuture.failedFuture(closedBy);
         }
-        String id = Long.toString(++nextId);
-        Pending p = new Pending(id, frame.add("id", id).build());
-        pending.put(id, p);
-        p.timer = scheduler.schedule(() -> fail(p, new TandemException("timeout", "no answer to "
-                + p.frame.getString("type") + " within " + REQUEST_TIMEOUT_MS + " ms")), REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Requests.Pending p = requests.start(frame);
         if (ready && socket != null) {
             transmit(socket, p);
         }
         return p.future;
     }
 
-    private void transmit(WebSocket ws, Pending p) {
+    private void transmit(WebSocket ws, Requests.Pending p) {
         p.sent = true;
         send(ws, p.frame);
-    }
-
-    private void settle(String id, JsonObject ack, TandemException error) {
-        Pending p = pending.remove(id);
-        if (p != null) {
-            p.timer.cancel(false);
-            if (error != null) {
-                p.future.completeExceptionally(error);
-            } else {
-                p.future.complete(ack);
-            }
-        }
-    }
-
-    /** Fails a request and forgets it: a request that timed out while waiting is never sent later. */
-    private void fail(Pending p, TandemException error) {
-        if (pending.remove(p.id) != null) {
-            if (p.timer != null) {
-                p.timer.cancel(false);
-            }
-            p.future.completeExceptionally(error);
-        }
     }
 
     /** One send at a time (the WebSocket API allows no overlap), in call order. */
@@ -509,74 +474,6 @@ public final class RealtimeConnection implements AutoCloseable {
             if (frame instanceof JsonObject object && ws == socket) {
                 onFrame(ws, object);
             }
-        }
-    }
-
-    private static final class Pending {
-        final String id;
-        final JsonObject frame;
-        final CompletableFuture<JsonObject> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer;
-        boolean sent;
-
-        Pending(String id, JsonObject frame) {
-            this.id = id;
-            this.frame = frame;
-        }
-    }
-
-    /** Per topic: the last position delivered to the listener (resume and de-duplication). */
-    private static final class TopicState {
-        final String topic;
-        final TopicListener listener;
-        String epoch;
-        long seq;
-
-        TopicState(String topic, TopicListener listener) {
-            this.topic = topic;
-            this.listener = listener;
-        }
-
-        /** Subscribed without a position (new, or after a reset): events wait for the snapshot. */
-        boolean awaitingSnapshot() {
-            return epoch == null;
-        }
-
-        void snapshot(JsonObject frame) {
-            epoch = frame.getString("epoch");
-            seq = frame.getJsonNumber("seq").longValue();
-            List<TopicEvent> events = new ArrayList<>();
-            JsonArray list = frame.getJsonArray("events");
-            for (JsonValue v : list == null ? List.<JsonValue>of() : list) {
-                events.add(eventOf(topic, epoch, v.asJsonObject()));
-            }
-            listener.onSnapshot(topic, epoch, seq, List.copyOf(events), frame.get("state"));
-        }
-
-        void event(JsonObject frame) {
-            if (awaitingSnapshot()) {
-                return; // from before this subscription's snapshot, which covers it
-            }
-            String eventEpoch = frame.getString("epoch");
-            long eventSeq = frame.getJsonNumber("seq").longValue();
-            if (eventEpoch.equals(epoch) && eventSeq <= seq) {
-                return; // already delivered (a replay after a resume)
-            }
-            epoch = eventEpoch;
-            seq = eventSeq;
-            listener.onEvent(eventOf(topic, epoch, frame));
-        }
-
-        void reset(JsonObject frame) {
-            epoch = null;
-            seq = 0;
-            listener.onReset(topic, frame.getString("reason", ""));
-        }
-
-        private static TopicEvent eventOf(String topic, String epoch, JsonObject e) {
-            var ts = e.getJsonNumber("ts");
-            return new TopicEvent(topic, epoch, e.getJsonNumber("seq").longValue(), e.get("data"), e.getString("from", null),
-                    ts == null ? 0 : ts.longValue(), e.getBoolean("redacted", false));
         }
     }
 }
