@@ -121,6 +121,30 @@ class RefusalsIT extends DeployedTest {
         }
     }
 
+    /**
+     * Before hello, only a small frame is buffered (nobody without a token makes the server hold a document-sized
+     * frame): 2 MB closes with 1009. After hello, a 2 MB doc.sync is taken (and answered as document data).
+     */
+    @Test
+    void anAnonymousConnectionCannotSendLargeFramesButAnAuthenticatedOneCan() throws Exception {
+        String big = "A".repeat(2_000_000);
+        try (WsClient anonymous = WsClient.connectAnonymous(base)) {
+            anonymous.send("{\"type\":\"doc.sync\",\"doc\":\"" + room + "/canvas\",\"data\":\"" + big + "\"}");
+            assertEquals(1009, anonymous.closed.get(30, TimeUnit.SECONDS));
+        }
+        try (WsClient helloed = WsClient.connectAnonymous(base)) {
+            helloed.send("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + rest.token("hal", room) + "\"}");
+            assertEquals("h", helloed.frames.awaitType("welcome").getString("id"));
+            helloed.send("{\"type\":\"doc.sync\",\"doc\":\"" + room + "/canvas\",\"data\":\"" + big + "\"}");
+            // Not subscribed: the server read the frame whole and refuses it as a document request, naming the doc.
+            JsonObject error = helloed.frames.awaitType("error");
+            assertEquals("bad_request", error.getString("code"), error::toString);
+            assertEquals(room + "/canvas", error.getString("doc"));
+            helloed.send("{\"type\":\"ping\",\"id\":\"p\"}");
+            assertEquals("pong", helloed.frames.awaitReply("p").getString("type"), "the connection stays");
+        }
+    }
+
     @Test
     void aHelloWithAnEmptyTokenIsUnauthorizedAndClosesWith4401() throws Exception {
         try (WsClient ws = WsClient.connectAnonymous(base)) {

@@ -46,16 +46,20 @@ public class RealtimeEndpoint {
         // larger of that + 4x maxFrameBytes and 1 MiB still arrive whole and get a typed too_large error;
         // larger ones close the connection with 1009 (message too big): Undertow does it itself, Tyrus
         // (Payara) hands them over up to its own read buffer (web.xml: 17 MiB), so message() checks too.
+        // Until the connection is authenticated only a hello is expected: the small bound holds, so nobody
+        // without a token can make the server buffer document-sized frames.
         int limit = runtime.config().maxFrameBytes();
-        int buffered = (int) Math.min(Integer.MAX_VALUE - 8,
-                Math.max((long) runtime.config().maxDocumentFrameBytes() + 4L * limit, 1 << 20));
-        session.setMaxTextMessageBufferSize(buffered);
+        int anonymous = Math.max(4 * limit, 1 << 20);
+        int authenticated = (int) Math.min(Integer.MAX_VALUE - 8,
+                Math.max((long) runtime.config().maxDocumentFrameBytes() + 4L * limit, anonymous));
+        session.setMaxTextMessageBufferSize(anonymous);
         ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
                 new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
-        session.getUserProperties().put(BINDING, new Binding(handler, buffered));
+        Binding binding = new Binding(handler, anonymous, authenticated);
+        session.getUserProperties().put(BINDING, binding);
         String token = first(session.getRequestParameterMap().get("token"));
-        if (token != null) {
-            handler.open(token, null);
+        if (token != null && handler.open(token, null)) {
+            binding.authenticated(session);
         }
     }
 
@@ -75,6 +79,9 @@ public class RealtimeEndpoint {
             return;
         }
         binding.handler.onText(text);
+        if (!binding.raised && binding.handler.session() != null) {
+            binding.authenticated(session); // the hello was accepted
+        }
     }
 
     /** Frames are JSON text; a binary message gets a typed error and changes nothing. */
@@ -114,13 +121,24 @@ public class RealtimeEndpoint {
     /** What the endpoint keeps per session: the session layer's handler, the frame bound, whether a frame has come. */
     private static final class Binding {
         final ConnectionHandler handler;
-        final int maxChars;
+        private final int authenticatedMaxChars;
+        volatile int maxChars;
+        /** The bound was raised to the authenticated one. */
+        volatile boolean raised;
         /** Set on the first frame, when the container's handshake state is released. */
         volatile boolean framed;
 
-        Binding(ConnectionHandler handler, int maxChars) {
+        Binding(ConnectionHandler handler, int anonymousMaxChars, int authenticatedMaxChars) {
             this.handler = handler;
-            this.maxChars = maxChars;
+            this.maxChars = anonymousMaxChars;
+            this.authenticatedMaxChars = authenticatedMaxChars;
+        }
+
+        /** Authenticated: document frames (up to tandem.maxDocumentFrameBytes) may come now. */
+        void authenticated(Session session) {
+            raised = true;
+            maxChars = authenticatedMaxChars;
+            session.setMaxTextMessageBufferSize(authenticatedMaxChars);
         }
     }
 
