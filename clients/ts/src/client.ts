@@ -33,6 +33,8 @@ export class TandemClient {
 
   private conn: Connection | null = null;
   private fellBack = false;
+  /** A WebSocket of this client got a welcome once: WebSocket works here, a later failure is an outage. */
+  private websocketWorked = false;
   private everConnected = false;
   private ready = false;
   private closedByUser = false;
@@ -257,6 +259,7 @@ export class TandemClient {
     this.log('tandem: welcome', welcome.session, welcome.resumed ? '(resumed)' : '(new session)');
     this.sessionId = welcome.session;
     this.everConnected = true;
+    if (this.conn?.kind === 'websocket') this.websocketWorked = true;
     this.welcomeValue = welcome;
     this.identityValue = welcome.identity;
     this.attempt = 0;
@@ -304,8 +307,9 @@ export class TandemClient {
       // A new WebSocket is a new session: what was in flight is lost (the new session resubscribes).
       this.requests.fail(new TandemError('disconnected', 'the connection was lost before the answer'),
         (p) => p.sentOn !== undefined);
-      if (!info.welcomed && this.option === 'auto') {
-        // WebSocket looks blocked: fall back to SSE right away.
+      if (!info.welcomed && this.option === 'auto' && !this.websocketWorked) {
+        // WebSocket looks blocked (it never worked here): fall back to SSE right away. Once it has worked,
+        // a failed reconnect is an outage (a restart, a network blip): retry WebSocket with backoff.
         this.log('tandem: WebSocket failed before welcome; falling back to SSE');
         this.fellBack = true;
         this.open();

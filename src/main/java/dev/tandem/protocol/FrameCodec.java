@@ -92,6 +92,14 @@ public final class FrameCodec implements AutoCloseable {
         return maxDocumentFrameBytes;
     }
 
+    /** Decodes a frame of a connection not yet authenticated: every frame within {@code maxFrameBytes}. */
+    public Frame.Request decodeBeforeAuthentication(String text) {
+        if (utf8Length(text) > maxFrameBytes) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes", idIfCheap(text));
+        }
+        return bind(parseObject(text));
+    }
+
     /** Decodes one client frame. */
     public Frame.Request decode(String text) {
         int bytes = utf8Length(text);
@@ -141,9 +149,15 @@ public final class FrameCodec implements AutoCloseable {
      * data is within {@code maxFrameBytes}; otherwise the whole body is refused and nothing in it is handled.
      */
     public JsonValue parseBody(String text) {
+        return parseBody(text, true);
+    }
+
+    /** As {@link #parseBody(String)}; {@code documentData} false (a read-only session) bounds the body by {@code maxFrameBytes}. */
+    public JsonValue parseBody(String text, boolean documentData) {
         int bytes = utf8Length(text);
-        if (bytes > maxDocumentFrameBytes) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + maxDocumentFrameBytes + " bytes");
+        int bound = documentData ? maxDocumentFrameBytes : maxFrameBytes;
+        if (bytes > bound) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "body exceeds " + bound + " bytes");
         }
         JsonValue body = readJson(text);
         if (!(body instanceof JsonObject) && !(body instanceof JsonArray)) {

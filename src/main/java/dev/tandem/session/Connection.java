@@ -1,5 +1,6 @@
 package dev.tandem.session;
 
+import dev.tandem.auth.Principal;
 import dev.tandem.hub.Outbox;
 import dev.tandem.protocol.ErrorCode;
 
@@ -10,6 +11,13 @@ import dev.tandem.protocol.ErrorCode;
 public interface Connection extends Outbox.Sink {
     /** Ends the connection (WebSocket close code / end of the SSE stream). Idempotent. */
     void close(ErrorCode code, String message);
+
+    /**
+     * The token was verified, before the welcome is written: the transport may take larger frames from a
+     * principal that may write documents (doc.sync / doc.ops up to tandem.maxDocumentFrameBytes).
+     */
+    default void authenticated(Principal principal) {
+    }
 
     /** Tells the transport which session it carries, before the first write (SSE event ids name it). */
     default void bind(String sessionId) {

@@ -55,7 +55,7 @@ public final class ConnectionHandler {
         }
         Frame.Request request;
         try {
-            request = registry.codec().decode(text);
+            request = registry.codec().decodeBeforeAuthentication(text);
         } catch (ProtocolException e) {
             sendDirect(e.toFrame());
             return;

@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * this count has not seen: before refusing one, the store is asked ({@code stored}), so a stored document
  * is always admitted.
  *
- * <p>A place a writer took for a document it never wrote to is given back: when the room looks full, the
- * count is rebuilt from what the store holds and what is in use ({@code inUse}: loaded in memory, which a
+ * <p>A place a writer took for a document it never wrote to is given back: when the room looks full to a
+ * writer (at most every {@link #REBUILD_MILLIS} per room), the count is rebuilt from what the store holds and what is in use ({@code inUse}: loaded in memory, which a
  * document with subscribers or unsaved changes is), keeping places admitted in the last {@link #GRACE_MILLIS}
  * (their subscribe may still be on its way). Before this, opening 100 names without writing filled a room
  * until the server restarted.
@@ -37,6 +37,9 @@ public final class DocumentQuota {
     private final Clock clock;
     /** Per room: counted document → when it was last admitted (epoch ms). */
     private final Map<String, Map<String, Long>> byRoom = new ConcurrentHashMap<>();
+    /** Per room: when its count was last rebuilt (a rebuild reads the store: at most one per {@link #REBUILD_MILLIS}). */
+    private final Map<String, Long> rebuiltAt = new ConcurrentHashMap<>();
+    static final long REBUILD_MILLIS = 5_000;
 
     public DocumentQuota(int maxPerRoom, Function<String, Set<String>> existing, Predicate<String> stored) {
         this(maxPerRoom, existing, stored, doc -> true, Clock.systemUTC());
@@ -81,7 +84,11 @@ public final class DocumentQuota {
             return;
         }
         synchronized (docs) {
-            if (!docs.containsKey(doc) && docs.size() >= maxPerRoom) {
+            // Only a writer's request rebuilds the count, at most every few seconds per room: a refused client
+            // retrying in a loop (or a reader) cannot turn every refusal into store queries.
+            if (count && !docs.containsKey(doc) && docs.size() >= maxPerRoom
+                    && now - rebuiltAt.getOrDefault(room, Long.MIN_VALUE / 2) >= REBUILD_MILLIS) {
+                rebuiltAt.put(room, now);
                 giveBackUnusedPlaces(room, docs, now);
             }
             if (!docs.containsKey(doc) && docs.size() >= maxPerRoom && stored.test(doc)) {

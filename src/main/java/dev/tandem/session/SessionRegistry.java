@@ -110,11 +110,13 @@ public final class SessionRegistry {
             ClientSession existing = sessions.get(point.sessionId());
             if (existing != null && existing.identity().equals(principal.identity()) && existing.grantedBy(principal)) {
                 cancelExpiry(existing.id());
+                connection.authenticated(principal);
                 existing.resume(connection, point.position(), principal, welcome(requestId, existing, principal, true));
                 return existing;
             }
         }
         requireConnectionAllowed(principal.identity());
+        connection.authenticated(principal);
         ClientSession session = new ClientSession(newSessionId(), principal, this, hub, docs, codec, settings);
         sessions.put(session.id(), session);
         session.attachNew(connection, welcome(requestId, session, principal, false), notBefore);

@@ -123,7 +123,8 @@ class RefusalsIT extends DeployedTest {
 
     /**
      * Before hello, only a small frame is buffered (nobody without a token makes the server hold a document-sized
-     * frame): 2 MB closes with 1009. After hello, a 2 MB doc.sync is taken (and answered as document data).
+     * frame): 2 MB closes with 1009. After a writer's hello, a 2 MB doc.sync is taken (and answered as document
+     * data); a viewer's bound stays small.
      */
     @Test
     void anAnonymousConnectionCannotSendLargeFramesButAnAuthenticatedOneCan() throws Exception {
@@ -142,6 +143,14 @@ class RefusalsIT extends DeployedTest {
             assertEquals(room + "/canvas", error.getString("doc"));
             helloed.send("{\"type\":\"ping\",\"id\":\"p\"}");
             assertEquals("pong", helloed.frames.awaitReply("p").getString("type"), "the connection stays");
+        }
+        // A read-only principal never sends document data: its bound is not raised.
+        String viewerToken = rest.post("api/v1/tokens", "{\"identity\":\"vic\",\"rooms\":[\"" + room + "\"],\"role\":\"viewer\"}")
+                .body().getString("token");
+        try (WsClient viewer = WsClient.connect(base, viewerToken)) {
+            viewer.frames.awaitType("welcome");
+            viewer.send("{\"type\":\"doc.sync\",\"doc\":\"" + room + "/canvas\",\"data\":\"" + big + "\"}");
+            assertEquals(1009, viewer.closed.get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -181,7 +190,9 @@ class RefusalsIT extends DeployedTest {
             assertEquals("too_large", refused.getString("code"), refused::toString);
             String huge = publish("huge").replace("\"x\"", "\"" + "x".repeat(17_200_000) + "\"");
             ws.send(huge);
-            assertEquals(1009, ws.closed.get(30, TimeUnit.SECONDS));
+            // WildFly: Tandem's bound (1009). Payara: Tyrus's own 4 MiB read buffer closes first (1011).
+            int code = ws.closed.get(30, TimeUnit.SECONDS);
+            assertTrue(code == 1009 || code == 1011, "closed with " + code);
         }
         assertEquals(0, historySeq());
     }

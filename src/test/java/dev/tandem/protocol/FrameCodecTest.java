@@ -204,6 +204,17 @@ class FrameCodecTest {
         assertEquals(new Frames.Error(null, "too_large", "frame exceeds 8192 bytes", "r1/canvas"), tooBig.toFrame());
     }
 
+    /** Before authentication, and in a read-only session's SSE body, every frame stays within maxFrameBytes. */
+    @Test
+    void withoutAuthenticationOrWriteAccessDocumentFramesGetNoLargerBound() {
+        FrameCodec two = new FrameCodec(1024, 8192);
+        String sync = "{\"type\":\"doc.sync\",\"doc\":\"r1/canvas\",\"data\":\"" + "A".repeat(4000) + "\"}";
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ProtocolException.class, () -> two.decodeBeforeAuthentication(sync)).code());
+        assertInstanceOf(Frames.Hello.class, two.decodeBeforeAuthentication("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"t\"}"));
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ProtocolException.class, () -> two.parseBody(sync, false)).code());
+        assertInstanceOf(jakarta.json.JsonObject.class, two.parseBody(sync, true));
+    }
+
     /** An SSE body may hold document data up to maxDocumentFrameBytes; other frames in it stay within maxFrameBytes. */
     @Test
     void aPostedBodyMayCarryLargeDocumentDataButNoOtherLargeFrame() {

@@ -38,7 +38,8 @@ public class SseUpstreamResource {
         JsonValue frames;
         int handled;
         try {
-            frames = runtime.codec().parseBody(body == null ? "" : body);
+            // Only a session that may write documents sends document data (viewers' doc.sync is refused anyway).
+            frames = runtime.codec().parseBody(body == null ? "" : body, session.principal().role().canWrite());
             handled = session.receive(frames);
         } catch (ProtocolException e) { // the body as a whole is refused: nothing in it was handled
             session.reply(e.toFrame());

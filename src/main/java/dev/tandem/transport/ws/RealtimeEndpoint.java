@@ -47,19 +47,28 @@ public class RealtimeEndpoint {
         // larger ones close the connection with 1009 (message too big): Undertow does it itself, Tyrus
         // (Payara) hands them over up to its own read buffer (web.xml: 17 MiB), so message() checks too.
         // Until the connection is authenticated only a hello is expected: the small bound holds, so nobody
-        // without a token can make the server buffer document-sized frames.
+        // without a token can make the server buffer document-sized frames (on WildFly; on Payara, Tyrus reads
+        // a whole frame into its own buffer first, 4 MiB by default, which also caps Payara's WebSocket frames).
         int limit = runtime.config().maxFrameBytes();
         int anonymous = Math.max(4 * limit, 1 << 20);
         int authenticated = (int) Math.min(Integer.MAX_VALUE - 8,
                 Math.max((long) runtime.config().maxDocumentFrameBytes() + 4L * limit, anonymous));
         session.setMaxTextMessageBufferSize(anonymous);
-        ConnectionHandler handler = new ConnectionHandler(runtime.sessions(),
-                new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session)));
+        WsConnection connection = new WsConnection(session, idleTimers::later, IoThreads.of(session), RawFrames.of(session));
+        ConnectionHandler handler = new ConnectionHandler(runtime.sessions(), connection);
         Binding binding = new Binding(handler, anonymous, authenticated);
         session.getUserProperties().put(BINDING, binding);
+        // Raised once the token is verified and before the welcome is written (a client may send a large
+        // frame right after it), and only for a principal that may write documents: a viewer's doc.sync is
+        // refused anyway, so it never needs more than the ordinary bound.
+        connection.onAuthenticated(principal -> {
+            if (principal.role().canWrite()) {
+                binding.raise(session);
+            }
+        });
         String token = first(session.getRequestParameterMap().get("token"));
-        if (token != null && handler.open(token, null)) {
-            binding.authenticated(session);
+        if (token != null) {
+            handler.open(token, null);
         }
     }
 
@@ -79,9 +88,6 @@ public class RealtimeEndpoint {
             return;
         }
         binding.handler.onText(text);
-        if (!binding.raised && binding.handler.session() != null) {
-            binding.authenticated(session); // the hello was accepted
-        }
     }
 
     /** Frames are JSON text; a binary message gets a typed error and changes nothing. */
@@ -123,8 +129,6 @@ public class RealtimeEndpoint {
         final ConnectionHandler handler;
         private final int authenticatedMaxChars;
         volatile int maxChars;
-        /** The bound was raised to the authenticated one. */
-        volatile boolean raised;
         /** Set on the first frame, when the container's handshake state is released. */
         volatile boolean framed;
 
@@ -134,9 +138,8 @@ public class RealtimeEndpoint {
             this.authenticatedMaxChars = authenticatedMaxChars;
         }
 
-        /** Authenticated: document frames (up to tandem.maxDocumentFrameBytes) may come now. */
-        void authenticated(Session session) {
-            raised = true;
+        /** A writer is authenticated: document frames (up to tandem.maxDocumentFrameBytes) may come now. */
+        void raise(Session session) {
             maxChars = authenticatedMaxChars;
             session.setMaxTextMessageBufferSize(authenticatedMaxChars);
         }

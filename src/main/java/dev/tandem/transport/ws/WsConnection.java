@@ -34,6 +34,8 @@ final class WsConnection implements Connection {
     private final BiConsumer<Runnable, Long> later;
     private final Executor writeThread;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Told when the token was verified, before the welcome is written (the endpoint raises its frame bound). */
+    private volatile java.util.function.Consumer<dev.tandem.auth.Principal> onAuthenticated = principal -> { };
 
     /**
      * {@code later} runs a task after a delay in milliseconds (a scheduler outside the container's threads);
@@ -126,6 +128,15 @@ final class WsConnection implements Connection {
                 // Already closing: nothing left to tell the client.
             }
         }, CLOSE_DELAY_MILLIS);
+    }
+
+    @Override
+    public void authenticated(dev.tandem.auth.Principal principal) {
+        onAuthenticated.accept(principal);
+    }
+
+    void onAuthenticated(java.util.function.Consumer<dev.tandem.auth.Principal> listener) {
+        this.onAuthenticated = listener;
     }
 
     @Override

@@ -211,14 +211,22 @@ public final class TandemClient {
         }
     }
 
-    /** Tandem's error body {@code {code, message}}; anything else (a proxy's page) keeps its status. */
+    /**
+     * Tandem's error body {@code {code, message}}. Anything else is not Tandem answering (a proxy's page, the
+     * server while the application is not deployed yet): {@code unavailable}, with the HTTP status kept.
+     */
     private static TandemException refusal(int status, String body) {
         try {
             JsonObject error = object(body);
-            return new TandemException(error.getString("code", "http_" + status), error.getString("message", body), status, null);
+            if (error.containsKey("code")) {
+                return new TandemException(error.getString("code"), error.getString("message", ""), status, null);
+            }
         } catch (RuntimeException notJson) {
-            return new TandemException("http_" + status, body.length() > 200 ? body.substring(0, 200) : body, status, null);
+            // below
         }
+        String brief = body.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+        return new TandemException("unavailable", "HTTP " + status + " without a Tandem error"
+                + (brief.isEmpty() ? "" : ": " + (brief.length() > 120 ? brief.substring(0, 120) : brief)), status, null);
     }
 
     static JsonObject object(String text) {
