@@ -95,7 +95,7 @@ public final class FrameCodec implements AutoCloseable {
     /** Decodes a frame of a connection not yet authenticated: every frame within {@code maxFrameBytes}. */
     public Frame.Request decodeBeforeAuthentication(String text) {
         if (utf8Length(text) > maxFrameBytes) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes", idIfCheap(text));
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes", CheapFields.id(text));
         }
         return bind(parseObject(text));
     }
@@ -105,13 +105,13 @@ public final class FrameCodec implements AutoCloseable {
         int bytes = utf8Length(text);
         if (bytes > maxDocumentFrameBytes) {
             throw new ProtocolException(ErrorCode.TOO_LARGE, "frame exceeds " + maxDocumentFrameBytes + " bytes",
-                    idIfCheap(text)).withDoc(docIfCheap(text));
+                    CheapFields.id(text)).withDoc(CheapFields.doc(text));
         }
         if (bytes > maxFrameBytes) {
-            String type = leadingTypeIfCheap(text);
+            String type = CheapFields.leadingType(text);
             if (type != null && !DOCUMENT_DATA_TYPES.contains(type)) {
                 // Refused without parsing megabytes first.
-                throw new ProtocolException(ErrorCode.TOO_LARGE, tooLargeFor(), idIfCheap(text));
+                throw new ProtocolException(ErrorCode.TOO_LARGE, tooLargeFor(), CheapFields.id(text));
             }
         }
         JsonObject object = parseObject(text);
@@ -340,59 +340,6 @@ public final class FrameCodec implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed JSON: " + brief(e));
         }
-    }
-
-    /** Best effort id of an oversized frame, without parsing it: only a leading {"id":"..."} is read. */
-    private static String idIfCheap(String text) {
-        int key = text.indexOf("\"id\"");
-        if (key < 0 || key > 200) {
-            return null;
-        }
-        int colon = text.indexOf(':', key);
-        int open = colon < 0 ? -1 : text.indexOf('"', colon);
-        int close = open < 0 ? -1 : text.indexOf('"', open + 1);
-        if (open < 0 || close < 0 || close - open > 130 || !text.substring(colon + 1, open).isBlank()) {
-            return null;
-        }
-        return text.substring(open + 1, close);
-    }
-
-    /** The {@code type} of a frame whose first field is {@code type} (what clients write); null otherwise. */
-    private static String leadingTypeIfCheap(String text) {
-        int brace = 0;
-        while (brace < text.length() && Character.isWhitespace(text.charAt(brace))) {
-            brace++;
-        }
-        int key = brace + 1;
-        while (key < text.length() && Character.isWhitespace(text.charAt(key))) {
-            key++;
-        }
-        return text.startsWith("{", brace) && text.startsWith("\"type\"", key) ? stringFieldIfCheap(text, "type", key) : null;
-    }
-
-    /** The {@code doc} of a document frame too large to parse, when it comes early (clients write type, doc, data). */
-    private static String docIfCheap(String text) {
-        String type = leadingTypeIfCheap(text);
-        return type != null && type.startsWith("doc.") ? stringFieldIfCheap(text, "doc", 0) : null;
-    }
-
-    /**
-     * The string value of top-level-looking field {@code name} when it appears within the first 400
-     * characters (a cheap look at a frame too large to parse); null when not found there or not a plain string.
-     */
-    private static String stringFieldIfCheap(String text, String name, int from) {
-        int key = text.indexOf("\"" + name + "\"", from);
-        if (key < 0 || key > 400) {
-            return null;
-        }
-        int colon = text.indexOf(':', key);
-        int open = colon < 0 ? -1 : text.indexOf('"', colon);
-        int close = open < 0 ? -1 : text.indexOf('"', open + 1);
-        if (open < 0 || close < 0 || close - open > 200 || !text.substring(colon + 1, open).isBlank()
-                || text.substring(open + 1, close).indexOf('\\') >= 0) {
-            return null;
-        }
-        return text.substring(open + 1, close);
     }
 
     public static int utf8Length(String text) {
