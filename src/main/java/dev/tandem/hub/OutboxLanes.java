@@ -13,7 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>Reliable: frames waiting to be written, each under the next position, bounded by frames and
  *   bytes (past either bound the lanes overflow and the outbox takes no more frames); and the last
- *   {@code replayFrames} written frames, kept so that a resuming client can be rewound to them.</li>
+ *   {@code replayFrames} written frames (and at most the byte bound of them), kept so that a resuming client
+ *   can be rewound to them.</li>
  *   <li>Positions are consecutive: the kept frames come right before the waiting ones, and the newest
  *   waiting frame has the position last given out. So the lanes hold the publish's own {@link Outgoing},
  *   shared by every subscriber, and no per-subscriber object per frame: with 200 subscribers keeping
@@ -39,6 +40,8 @@ final class OutboxLanes {
     private Map<String, String> lossy;
     private long nextPosition = 1;
     private long pendingBytes;
+    /** Bytes of the kept (written) frames: bounded like the waiting ones, so large document frames are not kept long. */
+    private long writtenBytes;
     private boolean overflowed;
 
     OutboxLanes(int maxFrames, long maxBytes, int replayFrames) {
@@ -135,9 +138,12 @@ final class OutboxLanes {
             Outgoing entry = pending.pollFirst();
             pendingBytes -= weight(entry.bytes());
             written.addLast(entry);
+            writtenBytes += entry.bytes();
         }
-        while (written.size() > replayFrames) {
-            written.pollFirst();
+        // At most replayFrames frames and maxBytes bytes are kept (the newest frame always): a resume from
+        // before them starts over as after an overflow (history catch-up, fresh document snapshots).
+        while (written.size() > replayFrames || writtenBytes > maxBytes && written.size() > 1) {
+            writtenBytes -= written.pollFirst().bytes();
         }
     }
 
@@ -153,6 +159,7 @@ final class OutboxLanes {
         markWritten(lastSeen);
         while (!written.isEmpty() && firstPendingPosition() - 1 > lastSeen) {
             Outgoing entry = written.pollLast();
+            writtenBytes -= entry.bytes();
             pending.addFirst(entry);
             pendingBytes += weight(entry.bytes());
         }
@@ -175,6 +182,7 @@ final class OutboxLanes {
         pending.clear();
         written.clear();
         pendingBytes = 0;
+        writtenBytes = 0;
     }
 
     long firstQueuedPosition() {

@@ -304,6 +304,21 @@ class OutboxTest {
         assertTrue(outbox.rewindTo(4));
     }
 
+    /** Written frames are kept within the byte bound too: a large document snapshot is not held for replay. */
+    @Test
+    void keptFramesAreBoundedByBytesAsWellAsByCount() {
+        var sink = new ManualSink();
+        sink.autoComplete = true;
+        var outbox = new Outbox(100, 1_000, 100, WriterPool.direct(), new CountingListener());
+        outbox.attach(sink, "hello", 0);
+        outbox.offer("f1", 2);
+        outbox.offer("s".repeat(5_000), 5_000); // a snapshot five times the byte bound
+        outbox.offer("f3", 2);
+        outbox.offer("f4", 2);
+        assertFalse(outbox.rewindTo(1), "the snapshot no longer kept: resuming from before it starts over");
+        assertTrue(outbox.rewindTo(3));
+    }
+
     @Test
     void finishWritesTheFarewellAfterTheWriteInFlightThenDetaches() {
         var sink = new ManualSink();
