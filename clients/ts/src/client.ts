@@ -8,7 +8,7 @@ import { type ClientEvents, Emitter, type Listener } from './emitter.js';
 import { FATAL_CODES, TandemError } from './errors.js';
 import type { Frame } from './frames.js';
 import type { JsonDocument } from './json-document.js';
-import { Requests } from './requests.js';
+import { isSubscribe, Requests } from './requests.js';
 import { SseConnection } from './sse.js';
 import { Subscription } from './subscription.js';
 import type { SyncDocument } from './sync-document.js';
@@ -402,9 +402,4 @@ export class TandemClient {
     this.statusValue = next;
     this.events.emit('status', this.status);
   }
-}
-
-/** Subscribes are redone from the client's own state on every new session, never replayed from the queue. */
-function isSubscribe(frame: Frame): boolean {
-  return frame.type === 'subscribe' || frame.type === 'doc.subscribe';
 }

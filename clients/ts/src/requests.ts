@@ -95,7 +95,7 @@ export class Requests {
     for (const frame of unsent) {
       const p = this.pending.get(String(frame.id));
       if (!p) continue;
-      if (frame.type === 'subscribe' || frame.type === 'doc.subscribe') {
+      if (isSubscribe(frame)) {
         clearTimeout(p.timer);
         this.pending.delete(String(frame.id));
         continue;
@@ -117,4 +117,9 @@ export class Requests {
     }
     return frames;
   }
+}
+
+/** Subscribes (topics and documents) are redone from the client's own state on every new session, never replayed. */
+export function isSubscribe(frame: Frame): boolean {
+  return frame.type === 'subscribe' || frame.type === 'doc.subscribe';
 }

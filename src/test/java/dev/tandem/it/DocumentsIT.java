@@ -218,13 +218,19 @@ class DocumentsIT {
         writes.free();
     }
 
+    /** Two Automerge clients of {@code <room>/canvas} in one process: {@code overWs} on WebSocket, {@code overSse} on SSE. */
+    private JsClients.Proc wsAndSseClients(String room, String overWs, String overSse) throws Exception {
+        String doc = room + "/canvas";
+        JsClients.Proc p = js.start();
+        p.open(overWs, base, support.token(overWs, room, "collaborator"), doc, "ws").get(60, TimeUnit.SECONDS);
+        p.open(overSse, base, support.token(overSse, room, "collaborator"), doc, "sse").get(60, TimeUnit.SECONDS);
+        return p;
+    }
+
     @Test
     void offlineEditsMergeOnReconnect() throws Exception {
         String room = DocTestSupport.newRoom("off");
-        String doc = room + "/canvas";
-        JsClients.Proc p = js.start();
-        p.open("on", base, support.token("on", room, "collaborator"), doc, "ws").get(60, TimeUnit.SECONDS);
-        p.open("off", base, support.token("off", room, "collaborator"), doc, "sse").get(60, TimeUnit.SECONDS);
+        JsClients.Proc p = wsAndSseClients(room, "on", "off");
         p.call("offline", Json.createObjectBuilder().add("c", "off"));
         p.call("strokes", Json.createObjectBuilder().add("c", "off").add("n", 30));
         p.call("strokes", Json.createObjectBuilder().add("c", "on").add("n", 30));
@@ -251,10 +257,7 @@ class DocumentsIT {
     @Test
     void aLongOfflineSessionMergesThroughOneLargeSyncMessageOverWebSocketAndSse() throws Exception {
         String room = DocTestSupport.newRoom("long");
-        String doc = room + "/canvas";
-        JsClients.Proc p = js.start();
-        p.open("ws", base, support.token("ws", room, "collaborator"), doc, "ws").get(60, TimeUnit.SECONDS);
-        p.open("sse", base, support.token("sse", room, "collaborator"), doc, "sse").get(60, TimeUnit.SECONDS);
+        JsClients.Proc p = wsAndSseClients(room, "ws", "sse");
         p.call("offline", Json.createObjectBuilder().add("c", "ws"));
         p.call("offline", Json.createObjectBuilder().add("c", "sse"));
         p.call("strokes", Json.createObjectBuilder().add("c", "ws").add("n", 3000));
